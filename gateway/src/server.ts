@@ -1,0 +1,56 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { createErrorFormatter } from '../../subgraphs/common/src/errors';
+import { fastifyApolloDrainPlugin, startHttpServer, type RunningService } from '../../subgraphs/common/src/http-server';
+import { createLogger } from '../../subgraphs/common/src/logger';
+import { AuthForwardingDataSource, createGatewayContext, type GatewayContext } from './auth-forwarding';
+import type { GatewayConfig } from './config';
+import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
+
+const READY_TIMEOUT_MS = 2000;
+
+/** The public endpoint: one graph at /graphql, composed from the three subgraphs. */
+export async function startGateway(config: GatewayConfig): Promise<RunningService> {
+  const logger = createLogger('gateway', config.logLevel);
+  const { supergraphSdl, hints } = composeSupergraph(config.subgraphs);
+  for (const hint of hints) logger.warn({ hint }, 'composition hint');
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ url }) => new AuthForwardingDataSource({ url }),
+  });
+  const production = config.nodeEnv === 'production';
+
+  const service = await startHttpServer({ port: config.port, host: config.host }, {
+    logger,
+    createApollo: (app) =>
+      new ApolloServer<GatewayContext>({
+        gateway,
+        introspection: !production,
+        includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+        formatError: createErrorFormatter(logger),
+        plugins: [
+          production
+            ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+            : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+          fastifyApolloDrainPlugin(app),
+        ],
+      }),
+    context: createGatewayContext(config.jwtPublicKey),
+    checkReady: async () => {
+      const failures: string[] = [];
+      await Promise.all(
+        SUBGRAPH_NAMES.map(async (name) => {
+          const response = await fetch(new URL('/ready', config.subgraphs[name]), {
+            signal: AbortSignal.timeout(READY_TIMEOUT_MS),
+          }).catch(() => null);
+          if (!response?.ok) failures.push(`${name} subgraph is not ready`);
+        }),
+      );
+      if (failures.length > 0) throw new Error(failures.sort().join('; '));
+    },
+  });
+  logger.info({ url: `${service.url}/graphql` }, 'gateway ready');
+  return service;
+}

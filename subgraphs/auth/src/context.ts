@@ -1,0 +1,22 @@
+import DataLoader from 'dataloader';
+import type { Viewer } from '../../common/src/auth';
+import { byId } from '../../common/src/loaders';
+import type { UserRecord, UserRepository } from './repositories/user-repository';
+import type { AccountService } from './services/account-service';
+
+export interface Context {
+  viewer: Viewer | null;
+  loaders: { userById: DataLoader<string, UserRecord | null> };
+  users: UserRepository;
+  accounts: AccountService;
+}
+
+/** Loaders are new for every request, so nothing cached outlives it. */
+export function createContext(viewer: Viewer | null, users: UserRepository, accounts: AccountService): Context {
+  return {
+    viewer,
+    loaders: { userById: new DataLoader((ids) => users.findByIds(ids).then(byId(ids))) },
+    users,
+    accounts,
+  };
+}

@@ -1,0 +1,25 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const userSchema = new Schema(
+  {
+    username: { type: String, required: true },
+    /** Lower-cased username: uniqueness and look-up ignore case, without collations. */
+    usernameKey: { type: String, required: true },
+    name: { type: String, required: true },
+    /** Stored lower-cased, so uniqueness ignores case. */
+    email: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+  },
+  { collection: 'users', timestamps: { createdAt: true, updatedAt: false }, autoIndex: false },
+);
+
+userSchema.index({ usernameKey: 1 }, { unique: true, name: 'usernameKey_unique' });
+userSchema.index({ email: 1 }, { unique: true, name: 'email_unique' });
+
+export type UserDocument = InferSchemaType<typeof userSchema> & { createdAt: Date };
+
+export async function userModel(connection: Connection) {
+  const model = connection.model('User', userSchema);
+  await model.createIndexes();
+  return model;
+}

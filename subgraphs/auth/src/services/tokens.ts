@@ -1,0 +1,21 @@
+import jwt from 'jsonwebtoken';
+import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../common/src/auth';
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Signs access tokens with the private key; every other process verifies them with the public key. */
+export function createTokenIssuer(privateKey: string, ttlSeconds: number) {
+  return (userId: string): IssuedToken => {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + ttlSeconds;
+    const token = jwt.sign({ sub: userId, iat: issuedAt, exp: expiresAt }, privateKey, {
+      algorithm: TOKEN_ALGORITHM,
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+    });
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  };
+}

@@ -1,0 +1,39 @@
+import jwt from 'jsonwebtoken';
+import { unauthenticated } from './errors';
+import { isObjectId } from './ids';
+
+/** Who makes a request: null when it carries no token. */
+export interface Viewer {
+  id: string;
+}
+
+export const TOKEN_ISSUER = 'chirp-auth';
+export const TOKEN_AUDIENCE = 'chirp';
+/** Pinned, so that a token cannot choose its own algorithm (no `none`, no HS256 signed with the public key). */
+export const TOKEN_ALGORITHM = 'ES256';
+
+/** Verifies a token and returns whose it is; any fault is UNAUTHENTICATED, never anonymity. */
+export function verifyToken(token: string, publicKey: string): Viewer {
+  let payload: string | jwt.JwtPayload;
+  try {
+    payload = jwt.verify(token, publicKey, {
+      algorithms: [TOKEN_ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+    });
+  } catch (error) {
+    throw unauthenticated(error instanceof jwt.TokenExpiredError ? 'Token expired' : 'Invalid token');
+  }
+  if (typeof payload === 'string' || typeof payload.exp !== 'number' || !isObjectId(payload.sub)) {
+    throw unauthenticated('Invalid token');
+  }
+  return { id: payload.sub.toLowerCase() };
+}
+
+/** Reads `Authorization: Bearer <token>`; no header means anonymous, a malformed one is refused. */
+export function viewerFromAuthorization(header: string | undefined, publicKey: string): Viewer | null {
+  if (header === undefined || header === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>"');
+  return verifyToken(match[1], publicKey);
+}

@@ -1,0 +1,67 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from 'pino';
+
+/** The error vocabulary of the whole API (DESIGN "API behaviour"). */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+function apiError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const unauthenticated = (message = 'Authentication required') =>
+  apiError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+export const forbidden = (message: string) => apiError(ErrorCode.FORBIDDEN, message);
+export const notFound = (message: string) => apiError(ErrorCode.NOT_FOUND, message);
+/** `field` names the argument or input field at fault, so clients can point at it. */
+export const badUserInput = (message: string, field?: string) =>
+  apiError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const conflict = (message: string, field?: string) =>
+  apiError(ErrorCode.CONFLICT, message, field ? { field } : {});
+
+/**
+ * Codes a client may see as they are: ours, and those Apollo Server gives for
+ * requests it cannot parse or validate. Anything else is an internal failure.
+ */
+const CLIENT_VISIBLE_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * The one place that decides what an error looks like to a client: known
+ * codes pass through, everything else becomes INTERNAL_SERVER_ERROR without
+ * its message (which may name collections or hosts), and is logged in full.
+ * Apollo Server adds stack traces only when `includeStacktraceInErrorResponses`
+ * is on, which the servers set in development only.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && CLIENT_VISIBLE_CODES.has(code)) {
+      const { http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

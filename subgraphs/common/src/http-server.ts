@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import type { Logger } from './logger';
+
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+export interface RunningService {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  logger: Logger;
+  /** Built with the plugins it needs; receives fastifyApolloDrainPlugin here. */
+  createApollo(app: FastifyInstance): ApolloServer<TContext>;
+  context(request: FastifyRequest): Promise<TContext>;
+  /** Resolves when the process can serve (its database, its subgraphs); rejects with the reason. */
+  checkReady(): Promise<void>;
+  /** Extra routes (the gateway's REST adapters). */
+  register?(app: FastifyInstance): Promise<void> | void;
+  onStop?(): Promise<void>;
+}
+
+/** The HTTP shell every process shares: Apollo at /graphql, /health and /ready, a body limit, clean shutdown. */
+export async function startHttpServer<TContext extends BaseContext>(
+  listen: { port: number; host: string },
+  options: HttpServerOptions<TContext>,
+): Promise<RunningService & { app: FastifyInstance }> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    disableRequestLogging: true,
+  });
+  const apollo = options.createApollo(app);
+  await apollo.start();
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    try {
+      await options.checkReady();
+      return { status: 'ready' };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
+    }
+  });
+  await app.register(fastifyApollo(apollo), { path: '/graphql', context: options.context });
+  await options.register?.(app);
+
+  await app.listen(listen);
+  const actualPort = (app.server.address() as AddressInfo).port;
+  return {
+    app,
+    port: actualPort,
+    url: `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${actualPort}`,
+    async stop() {
+      await app.close();
+      await options.onStop?.();
+    },
+  };
+}
+
+export { fastifyApolloDrainPlugin };

@@ -1,0 +1,28 @@
+import { ConfigError } from './config';
+import type { RunningService } from './http-server';
+
+/**
+ * The entry point of a process: start the service, stop it cleanly on SIGINT
+ * or SIGTERM. A configuration error is one line on stderr and exit code 1.
+ */
+export function runService(name: string, start: () => Promise<RunningService>): void {
+  start().then(
+    (service) => {
+      const shutdown = () => {
+        service.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(`${name}: error while stopping: ${String(error)}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    },
+    (error: unknown) => {
+      console.error(error instanceof ConfigError ? `${name}: invalid configuration: ${error.message}` : `${name}: failed to start: ${String(error instanceof Error ? (error.stack ?? error.message) : error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import { badUserInput } from './errors';
+import { isObjectId } from './ids';
+
+/**
+ * Relay-style pagination over `(createdAt, _id)`: the cursor names the last
+ * item seen, so a page stays stable while new items arrive before it.
+ */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface CursorPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export interface PageRequest {
+  first: number;
+  after: CursorPosition | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt.getTime(), position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): CursorPosition {
+  const invalid = () => badUserInput('after is not a valid cursor', 'after');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
+  const [millis, id] = parsed as unknown[];
+  if (typeof millis !== 'number' || !Number.isSafeInteger(millis) || millis < 0 || !isObjectId(id)) throw invalid();
+  return { createdAt: new Date(millis), id: id.toLowerCase() };
+}
+
+/** Validates `first` and `after` as clients send them. */
+export function parsePageArgs(first: number | null | undefined, after: string | null | undefined): PageRequest {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badUserInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return { first: size, after: after ? decodeCursor(after) : null };
+}
+
+/**
+ * Shapes `first + 1` items fetched in order into a connection: the extra item
+ * only tells whether another page exists. The cursor is the item's position;
+ * the node is the item itself, or what `toNode` makes of it (a follow edge
+ * becomes the user it points at).
+ */
+export function toConnection<T extends CursorPosition, N = T>(
+  items: T[],
+  first: number,
+  toNode: (item: T) => N = (item) => item as unknown as N,
+): Connection<N> {
+  const edges = items.slice(0, first).map((item) => ({ cursor: encodeCursor(item), node: toNode(item) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: items.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

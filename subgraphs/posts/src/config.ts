@@ -1,0 +1,7 @@
+import { readSubgraphConfig, type Env, type SubgraphConfig } from '../../common/src/config';
+
+export type PostsConfig = SubgraphConfig;
+
+export function loadPostsConfig(env: Env): PostsConfig {
+  return readSubgraphConfig(env, { portVariable: 'POSTS_PORT', defaultPort: 4002, dbVariable: 'POSTS_DB_NAME', defaultDb: 'chirp_posts' });
+}

@@ -1,0 +1,45 @@
+import DataLoader from 'dataloader';
+import type { Viewer } from '../../common/src/auth';
+import { byId } from '../../common/src/loaders';
+import type { CommentRepository } from './repositories/comment-repository';
+import type { LikeRepository } from './repositories/like-repository';
+import type { PostRecord, PostRepository } from './repositories/post-repository';
+import type { PostService } from './services/post-service';
+
+export interface Context {
+  viewer: Viewer | null;
+  loaders: {
+    postById: DataLoader<string, PostRecord | null>;
+    /** Keyed by post; only made for a signed-in viewer. */
+    likedByViewer: DataLoader<string, boolean> | null;
+  };
+  posts: PostRepository;
+  comments: CommentRepository;
+  postService: PostService;
+}
+
+export interface PostsDependencies {
+  posts: PostRepository;
+  comments: CommentRepository;
+  likes: LikeRepository;
+  postService: PostService;
+}
+
+/** Loaders are new for every request, so nothing cached outlives it. */
+export function createContext(viewer: Viewer | null, { posts, comments, likes, postService }: PostsDependencies): Context {
+  return {
+    viewer,
+    loaders: {
+      postById: new DataLoader((ids) => posts.findByIds(ids).then(byId(ids))),
+      likedByViewer: viewer
+        ? new DataLoader(async (ids) => {
+            const liked = await likes.likedAmong(viewer.id, ids);
+            return ids.map((id) => liked.has(id));
+          })
+        : null,
+    },
+    posts,
+    comments,
+    postService,
+  };
+}

@@ -1,0 +1,19 @@
+import { Schema, type Connection } from 'mongoose';
+
+const commentSchema = new Schema(
+  {
+    postId: { type: Schema.Types.ObjectId, required: true },
+    authorId: { type: Schema.Types.ObjectId, required: true },
+    content: { type: String, required: true },
+  },
+  { collection: 'comments', timestamps: { createdAt: true, updatedAt: false }, autoIndex: false },
+);
+
+/** A post's comments, oldest first; also what deleting a post removes. */
+commentSchema.index({ postId: 1, createdAt: 1, _id: 1 }, { name: 'post_oldest' });
+
+export async function commentModel(connection: Connection) {
+  const model = connection.model('Comment', commentSchema);
+  await model.createIndexes();
+  return model;
+}

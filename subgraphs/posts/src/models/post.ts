@@ -1,0 +1,22 @@
+import { Schema, type Connection } from 'mongoose';
+
+const postSchema = new Schema(
+  {
+    authorId: { type: Schema.Types.ObjectId, required: true },
+    content: { type: String, required: true },
+    editedAt: { type: Date, default: null },
+    /** Kept by `$inc` only when a like is really added or removed, so it stays exact. */
+    likeCount: { type: Number, required: true, default: 0 },
+    commentCount: { type: Number, required: true, default: 0 },
+  },
+  { collection: 'posts', timestamps: true, autoIndex: false },
+);
+
+/** Serves a user's posts and the feed's `$in` over authors, both newest first. */
+postSchema.index({ authorId: 1, createdAt: -1, _id: -1 }, { name: 'author_newest' });
+
+export async function postModel(connection: Connection) {
+  const model = connection.model('Post', postSchema);
+  await model.createIndexes();
+  return model;
+}

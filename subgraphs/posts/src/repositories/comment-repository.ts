@@ -1,0 +1,54 @@
+import { Types, type Connection } from 'mongoose';
+import { afterCursorFilter, pageSort, toObjectId } from '../../../common/src/db';
+import type { PageRequest } from '../../../common/src/pagination';
+import { commentModel } from '../models/comment';
+
+export interface CommentRecord {
+  id: string;
+  postId: string;
+  authorId: string;
+  content: string;
+  createdAt: Date;
+}
+
+export type CommentRepository = Awaited<ReturnType<typeof createCommentRepository>>;
+
+interface CommentDocument {
+  _id: Types.ObjectId;
+  postId: Types.ObjectId;
+  authorId: Types.ObjectId;
+  content: string;
+  createdAt: Date;
+}
+
+const toRecord = (doc: CommentDocument): CommentRecord => ({
+  id: String(doc._id),
+  postId: String(doc.postId),
+  authorId: String(doc.authorId),
+  content: doc.content,
+  createdAt: doc.createdAt,
+});
+
+export async function createCommentRepository(connection: Connection) {
+  const Comment = await commentModel(connection);
+
+  return {
+    async create(postId: string, authorId: string, content: string): Promise<CommentRecord> {
+      const doc = await Comment.create({ postId: toObjectId(postId), authorId: toObjectId(authorId), content });
+      return toRecord(doc.toObject());
+    },
+
+    /** Oldest first, as a conversation reads. */
+    async pageByPost(postId: string, request: PageRequest): Promise<CommentRecord[]> {
+      const docs = await Comment.find({ postId: toObjectId(postId), ...afterCursorFilter(request.after, 'oldest-first') })
+        .sort(pageSort('oldest-first'))
+        .limit(request.first + 1)
+        .lean<CommentDocument[]>();
+      return docs.map(toRecord);
+    },
+
+    async deleteByPost(postId: string): Promise<void> {
+      await Comment.deleteMany({ postId: toObjectId(postId) });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { Types, type Connection } from 'mongoose';
+import { afterCursorFilter, pageSort, toObjectId } from '../../../common/src/db';
+import type { PageRequest } from '../../../common/src/pagination';
+import { postModel } from '../models/post';
+
+export interface PostRecord {
+  id: string;
+  authorId: string;
+  content: string;
+  createdAt: Date;
+  updatedAt: Date;
+  editedAt: Date | null;
+  likeCount: number;
+  commentCount: number;
+}
+
+export type PostRepository = Awaited<ReturnType<typeof createPostRepository>>;
+
+interface PostDocument {
+  _id: Types.ObjectId;
+  authorId: Types.ObjectId;
+  content: string;
+  createdAt: Date;
+  updatedAt: Date;
+  editedAt?: Date | null;
+  likeCount: number;
+  commentCount: number;
+}
+
+function toRecord(doc: PostDocument): PostRecord {
+  return {
+    id: String(doc._id),
+    authorId: String(doc.authorId),
+    content: doc.content,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    editedAt: doc.editedAt ?? null,
+    likeCount: doc.likeCount,
+    commentCount: doc.commentCount,
+  };
+}
+
+export async function createPostRepository(connection: Connection) {
+  const Post = await postModel(connection);
+
+  return {
+    async create(authorId: string, content: string): Promise<PostRecord> {
+      const doc = await Post.create({ authorId: toObjectId(authorId), content });
+      return toRecord(doc.toObject());
+    },
+
+    async findByIds(ids: readonly string[]): Promise<PostRecord[]> {
+      const docs = await Post.find({ _id: { $in: ids.map(toObjectId) } }).lean<PostDocument[]>();
+      return docs.map(toRecord);
+    },
+
+    /** Newest first, by any of `authorIds`: one author's posts, or a feed. */
+    async pageByAuthors(authorIds: readonly string[], request: PageRequest): Promise<PostRecord[]> {
+      const docs = await Post.find({
+        authorId: { $in: authorIds.map(toObjectId) },
+        ...afterCursorFilter(request.after, 'newest-first'),
+      })
+        .sort(pageSort('newest-first'))
+        .limit(request.first + 1)
+        .lean<PostDocument[]>();
+      return docs.map(toRecord);
+    },
+
+    /** Edits only if `authorId` wrote the post; null when no such post by that author exists (any more). */
+    async updateContent(id: string, authorId: string, content: string): Promise<PostRecord | null> {
+      const doc = await Post.findOneAndUpdate(
+        { _id: toObjectId(id), authorId: toObjectId(authorId) },
+        { $set: { content, editedAt: new Date() } },
+        { new: true },
+      ).lean<PostDocument>();
+      return doc ? toRecord(doc) : null;
+    },
+
+    /** Returns whether this call deleted it (a concurrent delete may have been first). */
+    async delete(id: string, authorId: string): Promise<boolean> {
+      const { deletedCount } = await Post.deleteOne({ _id: toObjectId(id), authorId: toObjectId(authorId) });
+      return deletedCount === 1;
+    },
+
+    /** Moves a counter and returns the post as it is now; null if it is gone. */
+    async increment(id: string, counter: 'likeCount' | 'commentCount', delta: 1 | -1): Promise<PostRecord | null> {
+      const doc = await Post.findOneAndUpdate(
+        { _id: toObjectId(id) },
+        { $inc: { [counter]: delta } },
+        { new: true, timestamps: false },
+      ).lean<PostDocument>();
+      return doc ? toRecord(doc) : null;
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import { parseId } from '../../../common/src/ids';
+import type { QueryResolvers } from '../generated/resolvers-types';
+
+export const Query: QueryResolvers = {
+  post: (_parent, { id }, { loaders }) => loaders.postById.load(parseId(id, 'id')),
+};

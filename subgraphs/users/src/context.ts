@@ -1,0 +1,38 @@
+import DataLoader from 'dataloader';
+import type { Viewer } from '../../common/src/auth';
+import type { FollowRepository, UserStats } from './repositories/follow-repository';
+import type { FollowService } from './services/follow-service';
+
+export interface Context {
+  viewer: Viewer | null;
+  loaders: {
+    stats: DataLoader<string, UserStats>;
+    followingIds: DataLoader<string, string[]>;
+    /** Keyed by the followee; only made for a signed-in viewer. */
+    followedByViewer: DataLoader<string, boolean> | null;
+  };
+  follows: FollowRepository;
+  followService: FollowService;
+}
+
+/** Loaders are new for every request, so nothing cached outlives it. */
+export function createContext(viewer: Viewer | null, follows: FollowRepository, followService: FollowService): Context {
+  return {
+    viewer,
+    loaders: {
+      stats: new DataLoader(async (ids) => {
+        const found = new Map((await follows.statsByIds(ids)).map((stats) => [stats.id, stats]));
+        return ids.map((id) => found.get(id) ?? { id, followersCount: 0, followingCount: 0 });
+      }),
+      followingIds: new DataLoader((ids) => follows.followingIds(ids)),
+      followedByViewer: viewer
+        ? new DataLoader(async (ids) => {
+            const followed = await follows.followedAmong(viewer.id, ids);
+            return ids.map((id) => followed.has(id));
+          })
+        : null,
+    },
+    follows,
+    followService,
+  };
+}

@@ -1,0 +1,21 @@
+import { Schema, type Connection } from 'mongoose';
+
+/** One edge of the social graph: `followerId` follows `followeeId`. */
+const followSchema = new Schema(
+  {
+    followerId: { type: Schema.Types.ObjectId, required: true },
+    followeeId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { collection: 'follows', timestamps: { createdAt: true, updatedAt: false }, autoIndex: false },
+);
+
+/** Makes following twice one follow; it also serves "whom does X follow" (followingIds, following). */
+followSchema.index({ followerId: 1, followeeId: 1 }, { unique: true, name: 'follower_followee_unique' });
+followSchema.index({ followerId: 1, createdAt: -1, _id: -1 }, { name: 'following_page' });
+followSchema.index({ followeeId: 1, createdAt: -1, _id: -1 }, { name: 'followers_page' });
+
+export async function followModel(connection: Connection) {
+  const model = connection.model('Follow', followSchema);
+  await model.createIndexes();
+  return model;
+}

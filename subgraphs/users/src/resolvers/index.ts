@@ -1,0 +1,5 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { Mutation } from './mutation';
+import { User } from './user';
+
+export const resolvers: Resolvers = { Mutation, User };

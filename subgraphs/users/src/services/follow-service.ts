@@ -1,0 +1,33 @@
+import type { Viewer } from '../../../common/src/auth';
+import { badUserInput, notFound, unauthenticated } from '../../../common/src/errors';
+import { parseId } from '../../../common/src/ids';
+import type { FollowRepository } from '../repositories/follow-repository';
+import type { UserRef } from '../types';
+import type { UserDirectory } from './user-directory';
+
+export type FollowService = ReturnType<typeof createFollowService>;
+
+export function createFollowService(follows: FollowRepository, directory: UserDirectory) {
+  /** Checks who may follow whom before anything is written. */
+  async function target(viewer: Viewer | null, userId: string): Promise<{ viewerId: string; targetId: string }> {
+    if (!viewer) throw unauthenticated();
+    const targetId = parseId(userId, 'userId');
+    if (targetId === viewer.id) throw badUserInput('You cannot follow yourself', 'userId');
+    if (!(await directory.exists(targetId))) throw notFound('User not found');
+    return { viewerId: viewer.id, targetId };
+  }
+
+  return {
+    async follow(viewer: Viewer | null, userId: string): Promise<UserRef> {
+      const { viewerId, targetId } = await target(viewer, userId);
+      await follows.follow(viewerId, targetId);
+      return { id: targetId };
+    },
+
+    async unfollow(viewer: Viewer | null, userId: string): Promise<UserRef> {
+      const { viewerId, targetId } = await target(viewer, userId);
+      await follows.unfollow(viewerId, targetId);
+      return { id: targetId };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+const ENTITY_QUERY = 'query UserExists($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }';
+const TIMEOUT_MS = 5000;
+
+/**
+ * Asks the auth subgraph, the owner of users, whether a user exists: over its
+ * `_entities` endpoint, never by reading its database.
+ */
+export function createUserDirectory(authUrl: string) {
+  return {
+    async exists(userId: string): Promise<boolean> {
+      const response = await fetch(authUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: ENTITY_QUERY, variables: { representations: [{ __typename: 'User', id: userId }] } }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const body = (await response.json().catch(() => null)) as { data?: { _entities?: unknown[] } } | null;
+      const entities = body?.data?._entities;
+      if (!response.ok || !Array.isArray(entities)) {
+        throw new Error(`auth subgraph answered ${response.status} to an _entities query`);
+      }
+      return entities[0] != null;
+    },
+  };
+}
+
+export type UserDirectory = ReturnType<typeof createUserDirectory>;

@@ -1,0 +1,4 @@
+/** A user as this subgraph knows one: by id only; the auth subgraph holds the rest. */
+export interface UserRef {
+  id: string;
+}

@@ -1,0 +1,73 @@
+import { loadGatewayConfig } from '../../gateway/src/config';
+import { startGateway } from '../../gateway/src/server';
+import type { RunningService } from '../../subgraphs/common/src/http-server';
+import type { RunningSubgraph } from '../../subgraphs/common/src/subgraph-server';
+import { loadAuthConfig } from '../../subgraphs/auth/src/config';
+import { startAuthSubgraph } from '../../subgraphs/auth/src/index';
+import { loadPostsConfig } from '../../subgraphs/posts/src/config';
+import { startPostsSubgraph } from '../../subgraphs/posts/src/index';
+import { loadUsersConfig } from '../../subgraphs/users/src/config';
+import { startUsersSubgraph } from '../../subgraphs/users/src/index';
+import { graphqlClient, type GraphQLClient } from './graphql-client';
+import { testKeys } from './keys';
+import { mongoUri, testDbName } from './test-db';
+
+export interface Stack {
+  gateway: RunningService;
+  auth: RunningSubgraph;
+  users: RunningSubgraph;
+  posts: RunningSubgraph;
+  /** GraphQL through the gateway. */
+  graphql: GraphQLClient;
+  /** The environment the processes were configured from, for tests that start more. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system in this process, each server on a free port and each
+ * subgraph in databases of this test file's own, the way `npm start` wires it.
+ */
+export async function startStack(): Promise<Stack> {
+  const { privateKey, publicKey } = testKeys();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    MONGODB_URI: mongoUri(),
+    JWT_PRIVATE_KEY: privateKey,
+    JWT_PUBLIC_KEY: publicKey,
+    BCRYPT_ROUNDS: '4',
+    PORT: '0',
+    AUTH_PORT: '0',
+    USERS_PORT: '0',
+    POSTS_PORT: '0',
+    AUTH_DB_NAME: testDbName('auth'),
+    USERS_DB_NAME: testDbName('users'),
+    POSTS_DB_NAME: testDbName('posts'),
+  };
+  const auth = await startAuthSubgraph(loadAuthConfig(env));
+  env.AUTH_URL = `${auth.url}/graphql`;
+  const [users, posts] = await Promise.all([
+    startUsersSubgraph(loadUsersConfig(env)),
+    startPostsSubgraph(loadPostsConfig(env)),
+  ]);
+  env.USERS_URL = `${users.url}/graphql`;
+  env.POSTS_URL = `${posts.url}/graphql`;
+  const gateway = await startGateway(loadGatewayConfig(env));
+
+  return {
+    gateway,
+    auth,
+    users,
+    posts,
+    env,
+    graphql: graphqlClient(`${gateway.url}/graphql`),
+    async stop() {
+      await gateway.stop();
+      for (const subgraph of [auth, users, posts]) {
+        await subgraph.connection.dropDatabase();
+        await subgraph.stop();
+      }
+    },
+  };
+}
