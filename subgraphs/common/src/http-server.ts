@@ -32,7 +32,6 @@ export async function startHttpServer<TContext extends BaseContext>(
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
-    disableRequestLogging: true,
   });
   const apollo = options.createApollo(app);
   await apollo.start();

@@ -33,7 +33,7 @@ export function validatePassword(password: string): string {
 export function validateName(name: string): string {
   const trimmed = name.trim();
   const length = [...trimmed].length;
-  if (length < 1 || length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+  if (length < 1 || length > MAX_NAME_LENGTH || /\p{Cc}/u.test(trimmed)) {
     throw badUserInput(`name must be 1-${MAX_NAME_LENGTH} printable characters`, 'name');
   }
   return trimmed;

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { freePort } from '../helpers/free-port';
+import { graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Runs `npm start`'s script as a user would (here with free ports and its own
+ * embedded database) and walks the README's first steps through the gateway.
+ */
+describe('npm start', () => {
+  let child: ChildProcess;
+  let output = '';
+  let graphql: GraphQLClient;
+
+  beforeAll(async () => {
+    const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const env = { ...process.env, PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, LOG_LEVEL: 'warn' };
+    delete env.MONGODB_URI;
+    delete env.JWT_PRIVATE_KEY;
+    delete env.JWT_PUBLIC_KEY;
+    delete env.NODE_ENV;
+    child = spawn(process.execPath, ['--import', 'tsx', 'tools/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (output.includes('Chirp is running')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 100);
+      child.once('exit', (code) => {
+        clearInterval(timer);
+        reject(new Error(`npm start exited with ${code}:\n${output}`));
+      });
+    });
+    graphql = graphqlClient(`http://127.0.0.1:${gateway}/graphql`);
+  }, 90_000);
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  test('when it is up, then it prints the gateway URL and serves register, post, follow and feed', async () => {
+    expect(output).toMatch(/GraphQL: +http:\/\/localhost:\d+\/graphql/);
+    const register = (username: string) =>
+      graphql<{ register: { token: string; user: { id: string } } }>(
+        'mutation ($input: RegisterInput!) { register(input: $input) { token user { id } } }',
+        { input: { username, password: 'long enough password', name: username, email: `${username}@example.com` } },
+      );
+    const alice = (await register('alice')).data!.register;
+    const bob = (await register('bob')).data!.register;
+    const login = await graphql('mutation { login(input: { username: "alice", password: "long enough password" }) { token } }');
+    expect(login.data?.login.token).toEqual(expect.any(String));
+
+    await graphql('mutation { createPost(input: { content: "Hello from Bob" }) { id } }', {}, { token: bob.token });
+    await graphql('mutation ($id: ID!) { follow(userId: $id) { username } }', { id: bob.user.id }, { token: alice.token });
+    const feed = await graphql('{ me { feed { edges { node { content author { username } } } } } }', {}, { token: alice.token });
+    expect(feed.data?.me.feed.edges).toEqual([{ node: { content: 'Hello from Bob', author: { username: 'bob' } } }]);
+  });
+
+  test('when it gets SIGTERM, then every process stops and it exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * `npm start`: the whole system on one machine with no setup.
+ *
+ * Without MONGODB_URI it first starts the embedded MongoDB-compatible server;
+ * without a JWT key pair it makes one for this run (refused in production).
+ * Then it starts the three subgraphs, then the gateway once every subgraph
+ * answers, and prints where to go. A child that dies stops everything;
+ * Ctrl-C or SIGTERM stops everything within a few seconds, exit code 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import path from 'node:path';
+import { startEmbeddedMongo } from './embedded-mongo';
+
+const ROOT = path.resolve(__dirname, '..');
+const STOP_GRACE_MS = 4000;
+const START_TIMEOUT_MS = 60_000;
+
+interface ServiceSpec {
+  name: string;
+  entry: string;
+  port: number;
+}
+
+function portFrom(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  return raw ? Number(raw) : fallback;
+}
+
+const subgraphs: ServiceSpec[] = [
+  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: portFrom('AUTH_PORT', 4001) },
+  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: portFrom('POSTS_PORT', 4002) },
+  { name: 'users', entry: 'subgraphs/users/src/main.ts', port: portFrom('USERS_PORT', 4003) },
+];
+const gateway: ServiceSpec = { name: 'gateway', entry: 'gateway/src/main.ts', port: portFrom('PORT', 4000) };
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+let stopEmbedded: (() => Promise<void>) | undefined;
+
+function keyPairFromEnvironment(): Record<string, string> {
+  if (process.env.JWT_PRIVATE_KEY) return {};
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production (PEM, EC P-256)');
+  }
+  const pair = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  console.log('No JWT_PRIVATE_KEY given: generated a key pair for this run (tokens end with it).');
+  return { JWT_PRIVATE_KEY: pair.privateKey, JWT_PUBLIC_KEY: pair.publicKey };
+}
+
+function launch(spec: ServiceSpec, env: NodeJS.ProcessEnv): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.entry)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(spec.name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(spec.name);
+    if (stopping) return;
+    console.error(`${spec.name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything.`);
+    void shutdown(1);
+  });
+}
+
+async function waitUntilHealthy(spec: ServiceSpec): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (stopping) throw new Error('stopping');
+    const response = await fetch(`http://127.0.0.1:${spec.port}/health`).catch(() => null);
+    if (response?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${spec.name} did not answer on port ${spec.port} within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, STOP_GRACE_MS).unref();
+      }),
+  );
+  await Promise.all(exits);
+  await stopEmbedded?.();
+  process.exit(exitCode);
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  const env: NodeJS.ProcessEnv = { ...process.env, ...keyPairFromEnvironment() };
+  if (!env.MONGODB_URI) {
+    const embedded = await startEmbeddedMongo({ port: 0 });
+    stopEmbedded = embedded.stop;
+    env.MONGODB_URI = embedded.uri;
+    console.log(`No MONGODB_URI given: started the embedded in-memory MongoDB at ${embedded.uri} (data ends with this run).`);
+  }
+  const url = (spec: ServiceSpec) => `http://127.0.0.1:${spec.port}/graphql`;
+  Object.assign(env, {
+    AUTH_PORT: String(subgraphs[0]!.port),
+    POSTS_PORT: String(subgraphs[1]!.port),
+    USERS_PORT: String(subgraphs[2]!.port),
+    PORT: String(gateway.port),
+    AUTH_URL: env.AUTH_URL ?? url(subgraphs[0]!),
+    POSTS_URL: env.POSTS_URL ?? url(subgraphs[1]!),
+    USERS_URL: env.USERS_URL ?? url(subgraphs[2]!),
+  });
+
+  for (const spec of subgraphs) launch(spec, env);
+  await Promise.all(subgraphs.map(waitUntilHealthy));
+  launch(gateway, env);
+  await waitUntilHealthy(gateway);
+
+  const base = `http://localhost:${gateway.port}`;
+  console.log(
+    [
+      '',
+      'Chirp is running.',
+      `  GraphQL:        ${base}/graphql   (POST)`,
+      `  Apollo Sandbox: ${base}/graphql   (open in a browser)`,
+      `  Health:         ${base}/health, ${base}/ready`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (!stopping) console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});
