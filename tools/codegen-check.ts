@@ -10,7 +10,7 @@ import config from '../codegen';
 const ROOT = path.resolve(__dirname, '..');
 
 async function main(): Promise<void> {
-  const outputs = await generate({ ...config, cwd: ROOT, silent: true }, false);
+  const outputs: { filename: string; content: string }[] = await generate({ ...config, cwd: ROOT, silent: true }, false);
   const stale = outputs.filter((output) => readFileSync(path.join(ROOT, output.filename), 'utf8') !== output.content);
   if (stale.length > 0) {
     console.error(`Stale generated files (run npm run codegen): ${stale.map((output) => output.filename).join(', ')}`);

@@ -6,6 +6,7 @@ import { fastifyApolloDrainPlugin, startHttpServer, type RunningService } from '
 import { createLogger } from '../../subgraphs/common/src/logger';
 import { AuthForwardingDataSource, createGatewayContext, type GatewayContext } from './auth-forwarding';
 import type { GatewayConfig } from './config';
+import { registerRestApi } from './rest';
 import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
 
 const READY_TIMEOUT_MS = 2000;
@@ -21,6 +22,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
     buildService: ({ url }) => new AuthForwardingDataSource({ url }),
   });
   const production = config.nodeEnv === 'production';
+  const gatewayContext = createGatewayContext(config.jwtPublicKey);
 
   const service = await startHttpServer({ port: config.port, host: config.host }, {
     logger,
@@ -37,7 +39,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
           fastifyApolloDrainPlugin(app),
         ],
       }),
-    context: createGatewayContext(config.jwtPublicKey),
+    context: gatewayContext,
+    register: (app, apollo) => registerRestApi(app, apollo, gatewayContext),
     checkReady: async () => {
       const failures: string[] = [];
       await Promise.all(

@@ -17,7 +17,7 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    const env = { ...process.env, PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, LOG_LEVEL: 'warn' };
     delete env.MONGODB_URI;
     delete env.JWT_PRIVATE_KEY;
     delete env.JWT_PUBLIC_KEY;

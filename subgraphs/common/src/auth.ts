@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { unauthenticated } from './errors';
+import { invalidToken } from './errors';
 import { isObjectId } from './ids';
 
 /** Who makes a request: null when it carries no token. */
@@ -22,10 +22,10 @@ export function verifyToken(token: string, publicKey: string): Viewer {
       audience: TOKEN_AUDIENCE,
     });
   } catch (error) {
-    throw unauthenticated(error instanceof jwt.TokenExpiredError ? 'Token expired' : 'Invalid token');
+    throw invalidToken(error instanceof jwt.TokenExpiredError ? 'Token expired' : 'Invalid token');
   }
   if (typeof payload === 'string' || typeof payload.exp !== 'number' || !isObjectId(payload.sub)) {
-    throw unauthenticated('Invalid token');
+    throw invalidToken('Invalid token');
   }
   return { id: payload.sub.toLowerCase() };
 }
@@ -34,6 +34,6 @@ export function verifyToken(token: string, publicKey: string): Viewer {
 export function viewerFromAuthorization(header: string | undefined, publicKey: string): Viewer | null {
   if (header === undefined || header === '') return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) throw unauthenticated('Authorization must be "Bearer <token>"');
+  if (!match?.[1]) throw invalidToken('Authorization must be "Bearer <token>"');
   return verifyToken(match[1], publicKey);
 }

@@ -18,7 +18,13 @@ function apiError(code: ErrorCode, message: string, extensions: Record<string, u
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
-export const unauthenticated = (message = 'Authentication required') =>
+export const unauthenticated = (message = 'Authentication required') => apiError(ErrorCode.UNAUTHENTICATED, message);
+/**
+ * A bad token, refused before any resolver runs: the whole HTTP answer is a
+ * 401. (Inside a resolver, a 401 would make the gateway see a failed subgraph
+ * call instead of the error.)
+ */
+export const invalidToken = (message: string) =>
   apiError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
 export const forbidden = (message: string) => apiError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message: string) => apiError(ErrorCode.NOT_FOUND, message);

@@ -19,8 +19,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   context(request: FastifyRequest): Promise<TContext>;
   /** Resolves when the process can serve (its database, its subgraphs); rejects with the reason. */
   checkReady(): Promise<void>;
-  /** Extra routes (the gateway's REST adapters). */
-  register?(app: FastifyInstance): Promise<void> | void;
+  /** Extra routes (the gateway's REST adapters), which may run operations on the same Apollo server. */
+  register?(app: FastifyInstance, apollo: ApolloServer<TContext>): Promise<void> | void;
   onStop?(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     }
   });
   await app.register(fastifyApollo(apollo), { path: '/graphql', context: options.context });
-  await options.register?.(app);
+  await options.register?.(app, apollo);
 
   await app.listen(listen);
   const actualPort = (app.server.address() as AddressInfo).port;

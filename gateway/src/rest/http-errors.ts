@@ -1,0 +1,38 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from '../../../subgraphs/common/src/errors';
+
+/** An answer other than success, in the original API's FastAPI shape: `{"detail": "...", "code": "..."}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+/**
+ * A GraphQL error as a REST answer. Codes outside the API's vocabulary (a
+ * query the adapter got wrong, a subgraph down) are the server's fault: 500.
+ */
+export function httpErrorFromGraphQL(error: GraphQLFormattedError): HttpError {
+  const code = typeof error.extensions?.code === 'string' ? error.extensions.code : ErrorCode.INTERNAL_SERVER_ERROR;
+  const status = STATUS_BY_CODE[code];
+  return status
+    ? new HttpError(status, code, error.message)
+    : new HttpError(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+}
+
+export const notFound = (what: string) => new HttpError(404, ErrorCode.NOT_FOUND, `${what} not found`);
+export const unauthenticated = () => new HttpError(401, ErrorCode.UNAUTHENTICATED, 'Authentication required');
+export const forbidden = (message: string) => new HttpError(403, ErrorCode.FORBIDDEN, message);

@@ -1,0 +1,113 @@
+import type { ApolloServer } from '@apollo/server';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../../subgraphs/common/src/errors';
+import type { GatewayContext } from '../auth-forwarding';
+import { authRoutes } from './auth-routes';
+import { HttpError } from './http-errors';
+import { createGraphQLRunner } from './operation';
+import { postsRoutes } from './posts-routes';
+import { usersRoutes } from './users-routes';
+import { useStrictValidation, validationDetails } from './validation';
+
+const SERVICES = [
+  { prefix: '/auth-api', hello: 'Hello from Auth Services', routes: authRoutes },
+  { prefix: '/posts-api', hello: 'Hello from Posts Services', routes: postsRoutes },
+  { prefix: '/users-api', hello: 'Hello from User Services', routes: usersRoutes },
+] as const;
+
+/** Turns a route pattern (`/posts/:id`) into a matcher for concrete paths. */
+function patternMatcher(pattern: string): RegExp {
+  const source = pattern
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}/?$`);
+}
+
+/**
+ * The original REST API (auth-api/v1, posts-api/v1, users-api/v1) as thin
+ * adapters over the graph, with FastAPI's error shapes, an OpenAPI 3.1
+ * document at /openapi.json and Swagger UI at /docs.
+ */
+export async function registerRestApi(
+  app: FastifyInstance,
+  apollo: ApolloServer<GatewayContext>,
+  contextFor: (request: FastifyRequest) => Promise<GatewayContext>,
+): Promise<void> {
+  const graphql = createGraphQLRunner(apollo, contextFor);
+  useStrictValidation(app);
+
+  const knownRoutes: { method: string; matcher: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) knownRoutes.push({ method, matcher: patternMatcher(route.url) });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Chirp REST API',
+        version: '1.0.0',
+        description: 'The original Chirp REST routes, answered through the GraphQL gateway. GraphQL itself is at /graphql.',
+      },
+      tags: [
+        { name: 'Auth', description: 'Registration and login (auth-api/v1)' },
+        { name: 'Posts', description: 'Posts and the home feed (posts-api/v1)' },
+        { name: 'Comments', description: 'Comments on posts (posts-api/v1)' },
+        { name: 'Likes', description: 'Likes on posts (posts-api/v1)' },
+        { name: 'Users', description: 'Follows and user lists (users-api/v1)' },
+      ],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    // Only the REST routes carry tags; /graphql, /health and the rest stay out of the document.
+    transform: ({ schema, url }) => ({ schema: { ...schema, hide: !schema?.tags }, url }),
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+      return reply.code(error.status).send({ detail: error.message, code: error.code });
+    }
+    if (error.validation) {
+      return reply.code(422).send({ detail: validationDetails(error.validation, error.validationContext ?? 'body') });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      const msg = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Field required' : 'JSON decode error';
+      const type = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'missing' : 'json_invalid';
+      return reply.code(422).send({ detail: [{ loc: ['body'], msg, type }] });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ detail: error.message, code: 'BAD_REQUEST' });
+    }
+    request.log.error({ err: error }, 'unexpected error in a REST route');
+    return reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_SERVER_ERROR });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = [...new Set(knownRoutes.filter((route) => route.matcher.test(path)).map((route) => route.method))];
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', ')).send({ detail: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' });
+    }
+    return reply.code(404).send({ detail: 'Not Found', code: ErrorCode.NOT_FOUND });
+  });
+
+  for (const service of SERVICES) {
+    app.get(
+      service.prefix,
+      {
+        schema: {
+          tags: [service.prefix === '/auth-api' ? 'Auth' : service.prefix === '/posts-api' ? 'Posts' : 'Users'],
+          summary: 'Service greeting',
+          response: { 200: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } },
+        },
+      },
+      async () => ({ message: service.hello }),
+    );
+    await app.register(service.routes(graphql), { prefix: `${service.prefix}/v1` });
+  }
+}
