@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { Query } from 'mingo';
+import { Binary, type Document, ObjectId, idFirst, isPlainObject, keyOf } from './bson';
+import { CommandError, badValue, immutableField, indexKeySpecsConflict, indexNotFound, indexOptionsConflict, invalidOptions } from './errors';
+import { type Entry, Index, defaultIndexName } from './indexes';
+
+const LOOKUP_SKIP = (v: unknown) =>
+  v === null || v === undefined || v instanceof RegExp || Array.isArray(v) || isPlainObject(v);
+
+/** Index keys for an equality or `$in` condition on one field, when an index can answer it. */
+function equalityKeys(cond: unknown): string[] | undefined {
+  if (!isPlainObject(cond)) return LOOKUP_SKIP(cond) ? undefined : [keyOf(cond)];
+  if (Array.isArray(cond.$in) && !cond.$in.some(LOOKUP_SKIP)) return cond.$in.map(keyOf);
+  if ('$eq' in cond && !LOOKUP_SKIP(cond.$eq)) return [keyOf(cond.$eq)];
+  return undefined;
+}
+
+/** The filter without the equality/`$in` on `field` that an index lookup has already satisfied. */
+function withoutEquality(filter: Document, field: string): Document {
+  const { [field]: cond, ...rest } = filter;
+  if (!isPlainObject(cond)) return rest;
+  const { $in: _in, $eq: _eq, ...others } = cond;
+  return Object.keys(others).length ? { ...rest, [field]: others } : rest;
+}
+
+/**
+ * Documents are stored immutable: an update builds a new object and swaps it in, so a
+ * cursor holding stored documents sees a consistent snapshot and nothing outside the
+ * store can change what is stored. Every method is synchronous, which makes each
+ * check-then-write atomic with respect to other clients.
+ */
+export class Collection {
+  readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
+  readonly indexes: Index[] = [new Index({ key: { _id: 1 }, name: '_id_' })];
+  private readonly docs = new Map<string, Entry>();
+  private seq = 0;
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly options: Document = {},
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  all(): Document[] {
+    return Array.from(this.docs.values(), (e) => e.doc);
+  }
+
+  /**
+   * The documents a filter may match, and the part of the filter still to test on them.
+   * An equality or `$in` on `_id` or on an index's leading field picks the candidates from
+   * that index; the index already proves that condition, so it leaves the residual filter.
+   */
+  candidates(filter: Document): { docs: Document[]; residual: Document } {
+    const planned = this.plan(filter);
+    if (!planned) return { docs: this.all(), residual: filter };
+    const entries = [...planned.entries].sort((a, b) => a.seq - b.seq);
+    return { docs: entries.map((e) => e.doc), residual: withoutEquality(filter, planned.field) };
+  }
+
+  private plan(filter: Document): { entries: Set<Entry>; field: string } | undefined {
+    const idKeys = '_id' in filter ? equalityKeys(filter._id) : undefined;
+    if (idKeys) {
+      const entries = new Set<Entry>();
+      for (const k of idKeys) {
+        const e = this.docs.get(k);
+        if (e) entries.add(e);
+      }
+      return { entries, field: '_id' };
+    }
+    for (const index of this.indexes) {
+      if (!index.servesLookups || !(index.leadingField in filter)) continue;
+      const keys = equalityKeys(filter[index.leadingField]);
+      if (!keys) continue;
+      const entries = new Set<Entry>();
+      for (const k of keys) for (const e of index.lookup(k)) entries.add(e);
+      return { entries, field: index.leadingField };
+    }
+    return undefined;
+  }
+
+  /** Adds `_id` when missing and puts it first, as mongod does. */
+  static prepareForInsert(doc: Document): Document {
+    if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+    if (Array.isArray(doc._id)) throw badValue("can't use an array for _id");
+    return idFirst(doc);
+  }
+
+  /** The error an insert of `doc` would raise, if any. */
+  checkInsert(doc: Document): CommandError | undefined {
+    const id = keyOf(doc._id);
+    if (this.docs.has(id)) return (this.indexes[0] as Index).duplicateError([doc._id], this.ns);
+    return this.conflict(doc, id);
+  }
+
+  insert(doc: Document): void {
+    const entry = { id: keyOf(doc._id), doc, seq: this.seq++ };
+    for (const index of this.indexes) index.add(entry);
+    this.docs.set(entry.id, entry);
+  }
+
+  checkReplace(old: Document, next: Document): CommandError | undefined {
+    if (keyOf(old._id) !== keyOf(next._id)) {
+      return immutableField(
+        `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(next._id)}`,
+      );
+    }
+    return this.conflict(next, keyOf(old._id));
+  }
+
+  replace(old: Document, next: Document): void {
+    const entry = this.docs.get(keyOf(old._id));
+    if (!entry) return;
+    for (const index of this.indexes) index.remove(entry, old);
+    entry.doc = next;
+    for (const index of this.indexes) index.add(entry);
+  }
+
+  remove(doc: Document): void {
+    const entry = this.docs.get(keyOf(doc._id));
+    if (!entry) return;
+    this.docs.delete(entry.id);
+    for (const index of this.indexes) index.remove(entry, entry.doc);
+  }
+
+  private conflict(doc: Document, id: string): CommandError | undefined {
+    for (const index of this.indexes) {
+      const err = index.conflict(doc, id, this.ns);
+      if (err) return err;
+    }
+    return undefined;
+  }
+
+  /** Creates an index over the existing documents; returns false when an identical one exists. */
+  createIndex(raw: Document): boolean {
+    const spec = { ...raw, name: raw.name ?? defaultIndexName(raw.key as Document) };
+    const index = new Index(spec);
+    const sameName = this.indexes.find((i) => i.name === index.name);
+    if (sameName) {
+      if (sameName.sameDefinition(index)) return false;
+      throw indexKeySpecsConflict(
+        `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(index.spec)}, existing index: ${JSON.stringify(sameName.spec)}`,
+      );
+    }
+    const sameKey = this.indexes.find((i) => i.sameDefinition(index));
+    if (sameKey) {
+      throw indexOptionsConflict(`Index already exists with a different name: ${sameKey.name}`);
+    }
+    if (index.unique) {
+      const seen = new Map<string, Document>();
+      for (const { doc } of this.docs.values()) {
+        const { full, values } = index.keysFor(doc);
+        for (let i = 0; i < full.length; i++) {
+          const k = full[i] as string;
+          const holder = seen.get(k);
+          if (holder && holder !== doc) {
+            throw index.duplicateError(values[i] ?? [], this.ns, `Index build failed: ${this.ns}: `);
+          }
+          seen.set(k, doc);
+        }
+      }
+    }
+    for (const entry of this.docs.values()) index.add(entry);
+    this.indexes.push(index);
+    return true;
+  }
+
+  /** Drops indexes by name, key pattern, list of names or `'*'`; returns how many existed before. */
+  dropIndexes(which: unknown): number {
+    const before = this.indexes.length;
+    let names: string[];
+    if (which === '*') names = this.indexes.filter((i) => !i.isIdIndex).map((i) => i.name);
+    else if (typeof which === 'string') names = [which];
+    else if (Array.isArray(which)) names = which.map(String);
+    else if (isPlainObject(which)) {
+      const match = this.indexes.find((i) => keyOf(i.key) === keyOf(which));
+      if (!match) throw indexNotFound(`can't find index with key: ${JSON.stringify(which)}`);
+      names = [match.name];
+    } else throw badValue("The 'index' field must be a string, an object or an array of strings");
+    for (const name of names) {
+      if (name === '_id_') throw invalidOptions('cannot drop _id index');
+      if (!this.indexes.some((i) => i.name === name)) throw indexNotFound(`index not found with name [${name}]`);
+    }
+    for (const name of names) this.indexes.splice(this.indexes.findIndex((i) => i.name === name), 1);
+    return before;
+  }
+
+  /** Deletes documents whose TTL index date lies further back than `expireAfterSeconds`. */
+  expire(now: number): void {
+    for (const index of this.indexes) {
+      const seconds = index.spec.expireAfterSeconds;
+      if (typeof seconds !== 'number' || index.fields.length !== 1) continue;
+      const field = index.leadingField;
+      const cutoff = new Date(now - seconds * 1000);
+      const expired = new Query({ [field]: { $lt: cutoff } }, {});
+      for (const doc of this.all()) if (expired.test(doc)) this.remove(doc);
+    }
+  }
+}
