@@ -1,8 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FastifyRequest } from 'fastify';
 import { viewerFromAuthorization, type Viewer } from '../../subgraphs/common/src/auth';
+import { requestScope } from '../../subgraphs/common/src/http-server';
+import { REQUEST_ID_HEADER, type RequestScope } from '../../subgraphs/common/src/observability';
 
-export interface GatewayContext {
+export interface GatewayContext extends RequestScope {
   viewer: Viewer | null;
   /** Passed on as it came, so that each subgraph verifies the token again. */
   authorization: string | undefined;
@@ -12,14 +14,15 @@ export interface GatewayContext {
 export function createGatewayContext(publicKey: string) {
   return async (request: FastifyRequest): Promise<GatewayContext> => {
     const authorization = request.headers.authorization;
-    return { viewer: viewerFromAuthorization(authorization, publicKey), authorization };
+    return { ...requestScope(request), viewer: viewerFromAuthorization(authorization, publicKey), authorization };
   };
 }
 
-export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+/** Every subgraph call carries the caller's token and the request id, so one id follows the request everywhere. */
+export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if ('authorization' in context && context.authorization) {
-      request.http?.headers.set('authorization', context.authorization);
-    }
+    if (!('requestId' in context)) return;
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
   }
 }

@@ -1,10 +1,10 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
-import { createErrorFormatter } from '../../subgraphs/common/src/errors';
-import { fastifyApolloDrainPlugin, startHttpServer, type RunningService } from '../../subgraphs/common/src/http-server';
+import { formatError } from '../../subgraphs/common/src/errors';
+import { startHttpServer, type RunningService } from '../../subgraphs/common/src/http-server';
 import { createLogger } from '../../subgraphs/common/src/logger';
-import { AuthForwardingDataSource, createGatewayContext, type GatewayContext } from './auth-forwarding';
+import { ForwardingDataSource, createGatewayContext, type GatewayContext } from './auth-forwarding';
 import type { GatewayConfig } from './config';
 import { registerRestApi } from './rest';
 import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
@@ -19,24 +19,25 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
 
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ url }) => new AuthForwardingDataSource({ url }),
+    buildService: ({ url }) => new ForwardingDataSource({ url }),
   });
   const production = config.nodeEnv === 'production';
   const gatewayContext = createGatewayContext(config.jwtPublicKey);
 
-  const service = await startHttpServer({ port: config.port, host: config.host }, {
+  const service = await startHttpServer<GatewayContext>({ port: config.port, host: config.host }, {
+    service: 'gateway',
     logger,
-    createApollo: (app) =>
+    createApollo: (plugins) =>
       new ApolloServer<GatewayContext>({
         gateway,
         introspection: !production,
         includeStacktraceInErrorResponses: config.nodeEnv === 'development',
-        formatError: createErrorFormatter(logger),
+        formatError,
         plugins: [
           production
             ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
             : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-          fastifyApolloDrainPlugin(app),
+          ...plugins,
         ],
       }),
     context: gatewayContext,

@@ -17,7 +17,7 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, LOG_LEVEL: 'info' };
     delete env.MONGODB_URI;
     delete env.JWT_PRIVATE_KEY;
     delete env.JWT_PUBLIC_KEY;
@@ -60,6 +60,28 @@ describe('npm start', () => {
     await graphql('mutation ($id: ID!) { follow(userId: $id) { username } }', { id: bob.user.id }, { token: alice.token });
     const feed = await graphql('{ me { feed { edges { node { content author { username } } } } } }', {}, { token: alice.token });
     expect(feed.data?.me.feed.edges).toEqual([{ node: { content: 'Hello from Bob', author: { username: 'bob' } } }]);
+  });
+
+  test('when a request carries x-request-id, then it is returned and every process logs it, with no password or token', async () => {
+    const requestId = `e2e-${Date.now()}`;
+    const password = 'a very secret password';
+    const response = await graphql<{ register: { token: string } }>(
+      'mutation Register($input: RegisterInput!) { register(input: $input) { token } }',
+      { input: { username: 'carol', password, name: 'Carol', email: 'carol@example.com' } },
+      { headers: { 'x-request-id': requestId } },
+    );
+    const token = response.data!.register.token;
+    await graphql('mutation ($id: ID!) { follow(userId: $id) { id } }', { id: '0123456789abcdef01234567' }, {
+      token,
+      headers: { 'x-request-id': requestId },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const lines = output.split('\n').filter((line) => line.includes(requestId));
+    const services = new Set(lines.map((line) => (JSON.parse(line) as { name: string }).name));
+    expect([...services].sort()).toEqual(['auth-subgraph', 'gateway', 'users-subgraph']);
+    expect(output).not.toContain(password);
+    expect(output).not.toContain(token);
   });
 
   test('when it gets SIGTERM, then every process stops and it exits 0', async () => {

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../common/src/auth';
+import type { RequestScope } from '../../common/src/observability';
 import { byId } from '../../common/src/loaders';
 import type { UserRecord, UserRepository } from './repositories/user-repository';
 import type { AccountService } from './services/account-service';
 
-export interface Context {
+export interface Context extends RequestScope {
   viewer: Viewer | null;
   loaders: { userById: DataLoader<string, UserRecord | null> };
   users: UserRepository;
@@ -12,9 +13,10 @@ export interface Context {
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(viewer: Viewer | null, users: UserRepository, accounts: AccountService): Context {
+export function createContext(request: RequestScope & { viewer: Viewer | null }, users: UserRepository, accounts: AccountService): Context {
+  const { viewer } = request;
   return {
-    viewer,
+    ...request,
     loaders: { userById: new DataLoader((ids) => users.findByIds(ids).then(byId(ids))) },
     users,
     accounts,

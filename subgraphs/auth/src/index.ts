@@ -18,7 +18,7 @@ export function startAuthSubgraph(config: AuthConfig): Promise<RunningSubgraph> 
         ttlSeconds: config.jwtTtlSeconds,
         bcryptRounds: config.bcryptRounds,
       });
-      return (viewer) => createContext(viewer, users, accounts);
+      return (request) => createContext(request, users, accounts);
     },
   });
 }

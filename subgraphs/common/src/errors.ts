@@ -1,6 +1,4 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
-import type { Logger } from 'pino';
 
 /** The error vocabulary of the whole API (DESIGN "API behaviour"). */
 export const ErrorCode = {
@@ -39,7 +37,7 @@ export const conflict = (message: string, field?: string) =>
  * requests it cannot parse or validate. Anything else is an internal failure.
  */
 const CLIENT_VISIBLE_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
@@ -48,26 +46,26 @@ const CLIENT_VISIBLE_CODES = new Set<string>([
   'BAD_REQUEST',
 ]);
 
+export function isClientErrorCode(code: unknown): code is string {
+  return typeof code === 'string' && CLIENT_VISIBLE_CODES.has(code);
+}
+
 /**
  * The one place that decides what an error looks like to a client: known
  * codes pass through, everything else becomes INTERNAL_SERVER_ERROR without
- * its message (which may name collections or hosts), and is logged in full.
- * Apollo Server adds stack traces only when `includeStacktraceInErrorResponses`
- * is on, which the servers set in development only.
+ * its message (which may name collections or hosts); the observability plugin
+ * has logged it in full. Stack traces are added by Apollo Server only when
+ * `includeStacktraceInErrorResponses` is on, which the servers set in development only.
  */
-export function createErrorFormatter(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_VISIBLE_CODES.has(code)) {
-      const { http: _http, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
-    return {
-      message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-    };
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (isClientErrorCode(formatted.extensions?.code)) {
+    const { http: _http, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(formatted.extensions?.stacktrace ? { stacktrace: formatted.extensions.stacktrace } : {}) },
   };
 }

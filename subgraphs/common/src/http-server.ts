@@ -1,8 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { ApolloServer, BaseContext } from '@apollo/server';
+import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { Logger } from './logger';
+import {
+  createMetrics,
+  instrumentHttp,
+  observabilityPlugin,
+  requestIdFrom,
+  REQUEST_ID_HEADER,
+  type Metrics,
+  type RequestScope,
+} from './observability';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
@@ -12,28 +21,41 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export interface HttpServerOptions<TContext extends BaseContext> {
+export interface HttpServerOptions<TContext extends BaseContext & RequestScope> {
+  /** Names the process in logs and metrics. */
+  service: string;
   logger: Logger;
-  /** Built with the plugins it needs; receives fastifyApolloDrainPlugin here. */
-  createApollo(app: FastifyInstance): ApolloServer<TContext>;
+  /** Builds the Apollo server; it must include `plugins` (drain on shutdown, metrics and error logging). */
+  createApollo(plugins: ApolloServerPlugin<TContext>[]): ApolloServer<TContext>;
   context(request: FastifyRequest): Promise<TContext>;
   /** Resolves when the process can serve (its database, its subgraphs); rejects with the reason. */
   checkReady(): Promise<void>;
   /** Extra routes (the gateway's REST adapters), which may run operations on the same Apollo server. */
   register?(app: FastifyInstance, apollo: ApolloServer<TContext>): Promise<void> | void;
+  /** Called once the metrics exist, to observe more (the database). */
+  instrument?(metrics: Metrics): void;
   onStop?(): Promise<void>;
 }
 
-/** The HTTP shell every process shares: Apollo at /graphql, /health and /ready, a body limit, clean shutdown. */
-export async function startHttpServer<TContext extends BaseContext>(
+/**
+ * The HTTP shell every process shares: Apollo at /graphql, /health, /ready and
+ * /metrics, request ids, a body limit, clean shutdown.
+ */
+export async function startHttpServer<TContext extends BaseContext & RequestScope>(
   listen: { port: number; host: string },
   options: HttpServerOptions<TContext>,
 ): Promise<RunningService & { app: FastifyInstance }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    genReqId: (request) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
   });
-  const apollo = options.createApollo(app);
+  const metrics = createMetrics(options.service);
+  instrumentHttp(app, metrics);
+  options.instrument?.(metrics);
+  const apollo = options.createApollo([fastifyApolloDrainPlugin(app), observabilityPlugin<TContext>(metrics)]);
   await apollo.start();
 
   app.get('/health', async () => ({ status: 'ok' }));
@@ -61,4 +83,7 @@ export async function startHttpServer<TContext extends BaseContext>(
   };
 }
 
-export { fastifyApolloDrainPlugin };
+/** What every context starts from: who asks, and the request's id and logger. */
+export function requestScope(request: FastifyRequest): RequestScope {
+  return { requestId: request.id, log: request.log as Logger };
+}

@@ -12,9 +12,10 @@ import type { Connection } from 'mongoose';
 import { viewerFromAuthorization, type Viewer } from './auth';
 import type { SubgraphConfig } from './config';
 import { connectDatabase } from './db';
-import { createErrorFormatter } from './errors';
-import { fastifyApolloDrainPlugin, startHttpServer, type RunningService } from './http-server';
+import { formatError } from './errors';
+import { requestScope, startHttpServer, type RunningService } from './http-server';
 import { createLogger } from './logger';
+import { instrumentMongo, type RequestScope } from './observability';
 
 export type { RunningService };
 
@@ -25,13 +26,13 @@ export function readSubgraphSdl(name: string): string {
   return readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
 }
 
-export interface SubgraphDefinition<TContext extends BaseContext> {
+export interface SubgraphDefinition<TContext extends BaseContext & RequestScope> {
   name: 'auth' | 'users' | 'posts';
   config: SubgraphConfig;
   /** The generated `Resolvers` type of the subgraph; its shape is checked there, against the SDL. */
   resolvers: object;
   /** Builds the per-request context; called once the database is connected. */
-  setup(connection: Connection): Promise<(viewer: Viewer | null) => TContext>;
+  setup(connection: Connection): Promise<(request: RequestScope & { viewer: Viewer | null }) => TContext>;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -43,7 +44,7 @@ export interface RunningSubgraph extends RunningService {
  * Starts a subgraph: connects its database, builds the federated schema from
  * its SDL, and serves it. Port 0 picks a free port (the tests use that).
  */
-export async function startSubgraph<TContext extends BaseContext>(
+export async function startSubgraph<TContext extends BaseContext & RequestScope>(
   definition: SubgraphDefinition<TContext>,
 ): Promise<RunningSubgraph> {
   const { config } = definition;
@@ -55,20 +56,22 @@ export async function startSubgraph<TContext extends BaseContext>(
       typeDefs: parse(readSubgraphSdl(definition.name)),
       resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
     });
-    const service = await startHttpServer({ port: config.port, host: config.host }, {
+    const service = await startHttpServer<TContext>({ port: config.port, host: config.host }, {
+      service: `${definition.name}-subgraph`,
       logger,
-      createApollo: (app) =>
+      createApollo: (plugins) =>
         new ApolloServer<TContext>({
           schema,
           includeStacktraceInErrorResponses: config.nodeEnv === 'development',
-          formatError: createErrorFormatter(logger),
-          plugins: [
-            ApolloServerPluginInlineTraceDisabled(),
-            ApolloServerPluginLandingPageDisabled(),
-            fastifyApolloDrainPlugin(app),
-          ],
+          formatError,
+          plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins],
         }),
-      context: async (request) => contextFor(viewerFromAuthorization(request.headers.authorization, config.jwtPublicKey)),
+      context: async (request) =>
+        contextFor({
+          ...requestScope(request),
+          viewer: viewerFromAuthorization(request.headers.authorization, config.jwtPublicKey),
+        }),
+      instrument: (metrics) => instrumentMongo(connection, metrics),
       checkReady: async () => {
         await connection.db?.admin().ping();
       },

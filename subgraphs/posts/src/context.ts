@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../common/src/auth';
+import type { RequestScope } from '../../common/src/observability';
 import { byId } from '../../common/src/loaders';
 import type { CommentRepository } from './repositories/comment-repository';
 import type { LikeRepository } from './repositories/like-repository';
 import type { PostRecord, PostRepository } from './repositories/post-repository';
 import type { PostService } from './services/post-service';
 
-export interface Context {
+export interface Context extends RequestScope {
   viewer: Viewer | null;
   loaders: {
     postById: DataLoader<string, PostRecord | null>;
@@ -26,9 +27,10 @@ export interface PostsDependencies {
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(viewer: Viewer | null, { posts, comments, likes, postService }: PostsDependencies): Context {
+export function createContext(request: RequestScope & { viewer: Viewer | null }, { posts, comments, likes, postService }: PostsDependencies): Context {
+  const { viewer } = request;
   return {
-    viewer,
+    ...request,
     loaders: {
       postById: new DataLoader((ids) => posts.findByIds(ids).then(byId(ids))),
       likedByViewer: viewer

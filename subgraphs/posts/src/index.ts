@@ -20,7 +20,7 @@ export function startPostsSubgraph(config: PostsConfig): Promise<RunningSubgraph
         createLikeRepository(connection),
       ]);
       const dependencies = { posts, comments, likes, postService: createPostService(posts, comments, likes) };
-      return (viewer) => createContext(viewer, dependencies);
+      return (request) => createContext(request, dependencies);
     },
   });
 }

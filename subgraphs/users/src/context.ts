@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../common/src/auth';
+import type { RequestScope } from '../../common/src/observability';
 import type { FollowRepository, UserStats } from './repositories/follow-repository';
 import type { FollowService } from './services/follow-service';
 
-export interface Context {
+export interface Context extends RequestScope {
   viewer: Viewer | null;
   loaders: {
     stats: DataLoader<string, UserStats>;
@@ -16,9 +17,10 @@ export interface Context {
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(viewer: Viewer | null, follows: FollowRepository, followService: FollowService): Context {
+export function createContext(request: RequestScope & { viewer: Viewer | null }, follows: FollowRepository, followService: FollowService): Context {
+  const { viewer } = request;
   return {
-    viewer,
+    ...request,
     loaders: {
       stats: new DataLoader(async (ids) => {
         const found = new Map((await follows.statsByIds(ids)).map((stats) => [stats.id, stats]));

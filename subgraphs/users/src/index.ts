@@ -15,7 +15,7 @@ export function startUsersSubgraph(config: UsersConfig): Promise<RunningSubgraph
     async setup(connection) {
       const follows = await createFollowRepository(connection);
       const followService = createFollowService(follows, createUserDirectory(config.authUrl));
-      return (viewer) => createContext(viewer, follows, followService);
+      return (request) => createContext(request, follows, followService);
     },
   });
 }

@@ -1,6 +1,7 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const Mutation: MutationResolvers = {
-  follow: (_parent, { userId }, { viewer, followService }) => followService.follow(viewer, userId),
-  unfollow: (_parent, { userId }, { viewer, followService }) => followService.unfollow(viewer, userId),
+  follow: (_parent, { userId }, { viewer, requestId, followService }) => followService.follow(viewer, userId, requestId),
+  unfollow: (_parent, { userId }, { viewer, requestId, followService }) =>
+    followService.unfollow(viewer, userId, requestId),
 };

@@ -9,23 +9,23 @@ export type FollowService = ReturnType<typeof createFollowService>;
 
 export function createFollowService(follows: FollowRepository, directory: UserDirectory) {
   /** Checks who may follow whom before anything is written. */
-  async function target(viewer: Viewer | null, userId: string): Promise<{ viewerId: string; targetId: string }> {
+  async function target(viewer: Viewer | null, userId: string, requestId: string): Promise<{ viewerId: string; targetId: string }> {
     if (!viewer) throw unauthenticated();
     const targetId = parseId(userId, 'userId');
     if (targetId === viewer.id) throw badUserInput('You cannot follow yourself', 'userId');
-    if (!(await directory.exists(targetId))) throw notFound('User not found');
+    if (!(await directory.exists(targetId, requestId))) throw notFound('User not found');
     return { viewerId: viewer.id, targetId };
   }
 
   return {
-    async follow(viewer: Viewer | null, userId: string): Promise<UserRef> {
-      const { viewerId, targetId } = await target(viewer, userId);
+    async follow(viewer: Viewer | null, userId: string, requestId: string): Promise<UserRef> {
+      const { viewerId, targetId } = await target(viewer, userId, requestId);
       await follows.follow(viewerId, targetId);
       return { id: targetId };
     },
 
-    async unfollow(viewer: Viewer | null, userId: string): Promise<UserRef> {
-      const { viewerId, targetId } = await target(viewer, userId);
+    async unfollow(viewer: Viewer | null, userId: string, requestId: string): Promise<UserRef> {
+      const { viewerId, targetId } = await target(viewer, userId, requestId);
       await follows.unfollow(viewerId, targetId);
       return { id: targetId };
     },

@@ -1,3 +1,5 @@
+import { REQUEST_ID_HEADER } from '../../../common/src/observability';
+
 const ENTITY_QUERY = 'query UserExists($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }';
 const TIMEOUT_MS = 5000;
 
@@ -7,10 +9,11 @@ const TIMEOUT_MS = 5000;
  */
 export function createUserDirectory(authUrl: string) {
   return {
-    async exists(userId: string): Promise<boolean> {
+    /** `requestId` travels on, so the auth subgraph logs the call under the same request. */
+    async exists(userId: string, requestId: string): Promise<boolean> {
       const response = await fetch(authUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
         body: JSON.stringify({ query: ENTITY_QUERY, variables: { representations: [{ __typename: 'User', id: userId }] } }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
