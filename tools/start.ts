@@ -8,8 +8,8 @@
  * Ctrl-C or SIGTERM stops everything within a few seconds, exit code 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
+import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
 import { startEmbeddedMongo } from './embedded-mongo';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -43,11 +43,7 @@ function keyPairFromEnvironment(): Record<string, string> {
   if (process.env.NODE_ENV === 'production') {
     throw new Error('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production (PEM, EC P-256)');
   }
-  const pair = generateKeyPairSync('ec', {
-    namedCurve: 'P-256',
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  const pair = generateTokenKeyPair();
   console.log('No JWT_PRIVATE_KEY given: generated a key pair for this run (tokens end with it).');
   return { JWT_PRIVATE_KEY: pair.privateKey, JWT_PUBLIC_KEY: pair.publicKey };
 }

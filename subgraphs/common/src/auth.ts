@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { invalidToken } from './errors';
 import { isObjectId } from './ids';
@@ -36,4 +37,13 @@ export function viewerFromAuthorization(header: string | undefined, publicKey: s
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw invalidToken('Authorization must be "Bearer <token>"');
   return verifyToken(match[1], publicKey);
+}
+
+/** A new ES256 (EC P-256) key pair in PEM, for `npm start`, `npm run keys` and tests. */
+export function generateTokenKeyPair(): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
 }
