@@ -1,13 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
 
+/** A fresh EC key pair in PEM: P-256 is what ES256 needs; other curves are for tests of refusals. */
+export function ecKeyPair(namedCurve = 'P-256'): { privateKey: string; publicKey: string } {
+  return generateKeyPairSync('ec', {
+    namedCurve,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+}
+
 let pair: { privateKey: string; publicKey: string } | undefined;
 
 /** One ES256 key pair per test worker: generating is cheap, but not free. */
 export function testKeys(): { privateKey: string; publicKey: string } {
-  pair ??= generateKeyPairSync('ec', {
-    namedCurve: 'P-256',
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
+  pair ??= ecKeyPair();
   return pair;
 }

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 
 /**
  * Configuration comes from the environment only, and is read and checked once
@@ -70,11 +70,16 @@ function readPem(env: Env, name: string): string {
   return raw.replace(/\\n/g, '\n');
 }
 
+/** ES256 signs with EC P-256 only; a key on another curve would fail at the first token, not at start. */
+export function isP256(key: KeyObject): boolean {
+  return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+}
+
 export function readPublicKey(env: Env): string {
   const pem = readPem(env, 'JWT_PUBLIC_KEY');
   try {
     const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== 'ec') throw new Error('not EC');
+    if (!isP256(key)) throw new Error('not P-256');
   } catch {
     fail('JWT_PUBLIC_KEY', 'a PEM-encoded EC P-256 public key (ES256)');
   }

@@ -5,7 +5,8 @@ import { createTokenIssuer, type IssuedToken } from './tokens';
 import { validateRegistration, type RegistrationInput } from './validation';
 
 export interface AuthPayload extends IssuedToken {
-  user: UserRecord;
+  /** The account just signed in to: its owner sees its e-mail although the request carried no token. */
+  user: UserRecord & { signedIn: true };
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;
@@ -26,15 +27,16 @@ export function createAccountService(
       const valid = validateRegistration(input);
       const passwordHash = await bcrypt.hash(valid.password, options.bcryptRounds);
       const user = await users.create({ username: valid.username, name: valid.name, email: valid.email, passwordHash });
-      return { ...issueToken(user.id), user };
+      return { ...issueToken(user.id), user: { ...user, signedIn: true } };
     },
 
     /** `login` is a username or an e-mail address; unknown user and wrong password fail alike. */
     async login(login: string, password: string): Promise<AuthPayload> {
-      const credentials = await users.findCredentials(login.includes('@') ? { email: login } : { username: login });
+      const name = login.trim();
+      const credentials = await users.findCredentials(name.includes('@') ? { email: name } : { username: name });
       const matches = await bcrypt.compare(password, credentials?.passwordHash ?? dummyHash);
       if (!credentials || !matches) throw unauthenticated('Invalid username or password');
-      return { ...issueToken(credentials.user.id), user: credentials.user };
+      return { ...issueToken(credentials.user.id), user: { ...credentials.user, signedIn: true } };
     },
   };
 }
