@@ -6,6 +6,7 @@
  * Then it starts the three subgraphs, then the gateway once every subgraph
  * answers, and prints where to go. A child that dies stops everything;
  * Ctrl-C or SIGTERM stops everything within a few seconds, exit code 0.
+ * With --watch (`npm run dev`), each service restarts when its code changes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -34,6 +35,7 @@ const subgraphs: ServiceSpec[] = [
 ];
 const gateway: ServiceSpec = { name: 'gateway', entry: 'gateway/src/main.ts', port: portFrom('PORT', 4000) };
 
+const watch = process.argv.includes('--watch');
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 let stopEmbedded: (() => Promise<void>) | undefined;
@@ -49,7 +51,8 @@ function keyPairFromEnvironment(): Record<string, string> {
 }
 
 function launch(spec: ServiceSpec, env: NodeJS.ProcessEnv): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.entry)], {
+  const flags = watch ? ['--watch', '--import', 'tsx'] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...flags, path.join(ROOT, spec.entry)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -128,6 +131,8 @@ async function main(): Promise<void> {
       `  GraphQL:        ${base}/graphql   (POST)`,
       `  Apollo Sandbox: ${base}/graphql   (open in a browser)`,
       `  Health:         ${base}/health, ${base}/ready`,
+      `  REST docs:      ${base}/docs`,
+      ...(watch ? ['Watching for changes: a service restarts when its code changes.'] : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
