@@ -64,7 +64,8 @@ export async function startStack(): Promise<Stack> {
     graphql: graphqlClient(`${gateway.url}/graphql`),
     async stop() {
       await gateway.stop();
-      for (const subgraph of [auth, users, posts]) {
+      // A test may have stopped a subgraph already (its connection is then closed).
+      for (const subgraph of [auth, users, posts].filter((running) => running.connection.readyState === 1)) {
         await subgraph.connection.dropDatabase();
         await subgraph.stop();
       }
