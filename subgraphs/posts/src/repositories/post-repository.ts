@@ -71,7 +71,7 @@ export async function createPostRepository(connection: Connection) {
       const doc = await Post.findOneAndUpdate(
         { _id: toObjectId(id), authorId: toObjectId(authorId) },
         { $set: { content, editedAt: new Date() } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<PostDocument>();
       return doc ? toRecord(doc) : null;
     },
@@ -87,7 +87,7 @@ export async function createPostRepository(connection: Connection) {
       const doc = await Post.findOneAndUpdate(
         { _id: toObjectId(id) },
         { $inc: { [counter]: delta } },
-        { new: true, timestamps: false },
+        { returnDocument: 'after', timestamps: false },
       ).lean<PostDocument>();
       return doc ? toRecord(doc) : null;
     },
