@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../../subgraphs/common/src/errors';
+import { SWAGGER_UI_ASSETS } from '../../../subgraphs/common/src/runtime-files';
 import type { GatewayContext } from '../auth-forwarding';
 import { authRoutes } from './auth-routes';
 import { HttpError } from './http-errors';
@@ -17,13 +18,17 @@ const SERVICES = [
   { prefix: '/users-api', hello: 'Hello from User Services', routes: usersRoutes },
 ] as const;
 
-/** Turns a route pattern (`/posts/:id`) into a matcher for concrete paths. */
+/**
+ * Turns a route pattern (`/posts/:id`) into a matcher for concrete paths,
+ * exactly as the router matches them (no trailing slash), so that a 405 never
+ * names the method that was just refused.
+ */
 function patternMatcher(pattern: string): RegExp {
   const source = pattern
     .split('/')
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
-  return new RegExp(`^${source}/?$`);
+  return new RegExp(`^${source}$`);
 }
 
 /**
@@ -64,7 +69,7 @@ export async function registerRestApi(
     // Only the REST routes carry tags; /graphql, /health and the rest stay out of the document.
     transform: ({ schema, url }) => ({ schema: { ...schema, hide: !schema?.tags }, url }),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', baseDir: SWAGGER_UI_ASSETS });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {

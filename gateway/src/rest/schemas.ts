@@ -13,9 +13,9 @@ export const idParams = (description: string) =>
     properties: { id: { type: 'string', pattern: OBJECT_ID_PATTERN, description } },
   }) as const;
 
+/** Unknown query parameters are ignored, as FastAPI does (and as the routes without a query schema do). */
 export const pageQuery = {
   type: 'object',
-  additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Page size, 1-100.' },
     cursor: { type: 'string', maxLength: 200, description: 'Where the previous page ended, from its Link header.' },
