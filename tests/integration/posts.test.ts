@@ -74,6 +74,10 @@ describe('createPost', () => {
     expect(await getPost(post.id)).toEqual(post);
   });
 
+  test('when the content has line breaks and tabs inside, then they are kept', async () => {
+    expect((await ok(CREATE, { content: 'line one\nline\ttwo' }, alice)).createPost.content).toBe('line one\nline\ttwo');
+  });
+
   test('when the content is 280 emoji (280 code points, 560 UTF-16 units), then it is accepted whole', async () => {
     const content = '😀'.repeat(280);
     expect((await ok(CREATE, { content }, alice)).createPost.content).toBe(content);
@@ -84,6 +88,8 @@ describe('createPost', () => {
     ['whitespace-only', ' \n\t '],
     ['281 characters', 'a'.repeat(281)],
     ['281 emoji', '😀'.repeat(281)],
+    ['a NUL byte', 'a\u0000b'],
+    ['a terminal escape', '\u001b[31mred'],
   ])('when the content is %s, then it is BAD_USER_INPUT', async (_name, content) => {
     expectError(await gql(CREATE, { content }, alice), 'BAD_USER_INPUT');
   });

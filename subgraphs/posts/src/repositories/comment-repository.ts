@@ -47,6 +47,10 @@ export async function createCommentRepository(connection: Connection) {
       return docs.map(toRecord);
     },
 
+    async delete(id: string): Promise<void> {
+      await Comment.deleteOne({ _id: toObjectId(id) });
+    },
+
     async deleteByPost(postId: string): Promise<void> {
       await Comment.deleteMany({ postId: toObjectId(postId) });
     },

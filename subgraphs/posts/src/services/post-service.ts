@@ -9,6 +9,9 @@ import type { UserRef } from '../types';
 
 const MAX_CONTENT_LENGTH = 280;
 
+/** Control characters other than line breaks and tabs (NUL, escape sequences) have no place in a post. */
+const FORBIDDEN_CONTROL = /[^\P{Cc}\n\r\t]/u;
+
 /** Post and comment text: 1-280 characters (code points) once trimmed. */
 export function validateContent(content: string): string {
   const trimmed = content.trim();
@@ -16,6 +19,7 @@ export function validateContent(content: string): string {
   if (length < 1 || length > MAX_CONTENT_LENGTH) {
     throw badUserInput(`content must be 1-${MAX_CONTENT_LENGTH} characters`, 'content');
   }
+  if (FORBIDDEN_CONTROL.test(trimmed)) throw badUserInput('content must not contain control characters', 'content');
   return trimmed;
 }
 
@@ -72,7 +76,11 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
       const text = validateContent(content);
       await existingPost(id);
       const comment = await comments.create(id, author.id, text);
-      await posts.increment(id, 'commentCount', 1);
+      if (!(await posts.increment(id, 'commentCount', 1))) {
+        // The post was deleted meanwhile, after its comments were swept: take this one back.
+        await comments.delete(comment.id);
+        throw notFound('Post not found');
+      }
       return comment;
     },
 
@@ -82,7 +90,13 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
       const id = parseId(postId, 'postId');
       const post = await existingPost(id);
       if (!(await likes.add(id, user.id))) return post;
-      return (await posts.increment(id, 'likeCount', 1)) ?? post;
+      const liked = await posts.increment(id, 'likeCount', 1);
+      if (!liked) {
+        // The post was deleted meanwhile, after its likes were swept: take this one back.
+        await likes.remove(id, user.id);
+        throw notFound('Post not found');
+      }
+      return liked;
     },
 
     /** Idempotent: the count moves only when a like was really removed. */
@@ -91,7 +105,9 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
       const id = parseId(postId, 'postId');
       const post = await existingPost(id);
       if (!(await likes.remove(id, user.id))) return post;
-      return (await posts.increment(id, 'likeCount', -1)) ?? post;
+      const unliked = await posts.increment(id, 'likeCount', -1);
+      if (!unliked) throw notFound('Post not found');
+      return unliked;
     },
 
     /** The home feed: the owner's own posts and those of everyone they follow. Only its owner may read it. */
