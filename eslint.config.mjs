@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['tools/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

@@ -2,7 +2,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { formatError } from '../../subgraphs/common/src/errors';
-import { startHttpServer, type RunningService } from '../../subgraphs/common/src/http-server';
+import { startHttpServer, type HttpServerOptions, type RunningService } from '../../subgraphs/common/src/http-server';
 import { createLogger } from '../../subgraphs/common/src/logger';
 import { ForwardingDataSource, createGatewayContext, type GatewayContext } from './auth-forwarding';
 import type { GatewayConfig } from './config';
@@ -11,8 +11,12 @@ import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
 
 const READY_TIMEOUT_MS = 2000;
 
-/** The public endpoint: one graph at /graphql, composed from the three subgraphs. */
-export async function startGateway(config: GatewayConfig): Promise<RunningService> {
+/**
+ * The public endpoint: one graph at /graphql, composed from the three
+ * subgraphs, and the REST routes over it; served by `startGateway` or, on
+ * Lambda, by gateway/src/lambda.ts.
+ */
+export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<GatewayContext> {
   const logger = createLogger('gateway', config.logLevel);
   const { supergraphSdl, hints } = composeSupergraph(config.subgraphs);
   for (const hint of hints) logger.warn({ hint }, 'composition hint');
@@ -24,7 +28,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
   const production = config.nodeEnv === 'production';
   const gatewayContext = createGatewayContext(config.jwtPublicKey);
 
-  const service = await startHttpServer<GatewayContext>({ port: config.port, host: config.host }, {
+  return {
     service: 'gateway',
     logger,
     createApollo: (plugins) =>
@@ -54,7 +58,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningServic
       );
       if (failures.length > 0) throw new Error(failures.sort().join('; '));
     },
-  });
-  logger.info({ url: `${service.url}/graphql` }, 'gateway ready');
+  };
+}
+
+export async function startGateway(config: GatewayConfig): Promise<RunningService> {
+  const options = gatewayHttpOptions(config);
+  const service = await startHttpServer({ port: config.port, host: config.host }, options);
+  options.logger.info({ url: `${service.url}/graphql` }, 'gateway ready');
   return service;
 }

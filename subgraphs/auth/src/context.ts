@@ -14,7 +14,6 @@ export interface Context extends RequestScope {
 
 /** Loaders are new for every request, so nothing cached outlives it. */
 export function createContext(request: RequestScope & { viewer: Viewer | null }, users: UserRepository, accounts: AccountService): Context {
-  const { viewer } = request;
   return {
     ...request,
     loaders: { userById: new DataLoader((ids) => users.findByIds(ids).then(byId(ids))) },

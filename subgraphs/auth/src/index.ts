@@ -1,13 +1,13 @@
-import { startSubgraph, type RunningSubgraph } from '../../common/src/subgraph-server';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
 import type { AuthConfig } from './config';
-import { createContext } from './context';
+import { createContext, type Context } from './context';
 import { createUserRepository } from './repositories/user-repository';
 import { resolvers } from './resolvers';
 import { createAccountService } from './services/account-service';
 
 /** Identity: registration, login, and the core fields of User. */
-export function startAuthSubgraph(config: AuthConfig): Promise<RunningSubgraph> {
-  return startSubgraph({
+export function authSubgraph(config: AuthConfig): SubgraphDefinition<Context> {
+  return {
     name: 'auth',
     config,
     resolvers,
@@ -20,5 +20,9 @@ export function startAuthSubgraph(config: AuthConfig): Promise<RunningSubgraph> 
       });
       return (request) => createContext(request, users, accounts);
     },
-  });
+  };
+}
+
+export function startAuthSubgraph(config: AuthConfig): Promise<RunningSubgraph> {
+  return startSubgraph(authSubgraph(config));
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { Logger } from './logger';
@@ -39,18 +39,22 @@ export interface HttpServerOptions<TContext extends BaseContext & RequestScope> 
 
 /**
  * The HTTP shell every process shares: Apollo at /graphql, /health, /ready and
- * /metrics, request ids, a body limit, clean shutdown.
+ * /metrics, request ids, a body limit. It does not listen: `startHttpServer`
+ * listens with it, and the gateway's Lambda handler feeds it events instead.
+ * `trustProxy` is for an app behind a proxy that sets X-Forwarded-* (API
+ * Gateway), so that the URLs it builds (Link headers) carry the client's scheme.
  */
-export async function startHttpServer<TContext extends BaseContext & RequestScope>(
-  listen: { port: number; host: string },
+export async function buildHttpApp<TContext extends BaseContext & RequestScope>(
   options: HttpServerOptions<TContext>,
-): Promise<RunningService & { app: FastifyInstance }> {
+  { trustProxy = false }: { trustProxy?: boolean } = {},
+): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
+    trustProxy,
   });
   const metrics = createMetrics(options.service);
   instrumentHttp(app, metrics);
@@ -69,7 +73,15 @@ export async function startHttpServer<TContext extends BaseContext & RequestScop
   });
   await app.register(fastifyApollo(apollo), { path: '/graphql', context: options.context });
   await options.register?.(app, apollo);
+  return app;
+}
 
+/** Builds the app and serves it; `stop` closes it, then runs `onStop`. */
+export async function startHttpServer<TContext extends BaseContext & RequestScope>(
+  listen: { port: number; host: string },
+  options: HttpServerOptions<TContext>,
+): Promise<RunningService & { app: FastifyInstance }> {
+  const app = await buildHttpApp(options);
   await app.listen(listen);
   const actualPort = (app.server.address() as AddressInfo).port;
   return {

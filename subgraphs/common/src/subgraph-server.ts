@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -14,12 +14,11 @@ import type { SubgraphConfig } from './config';
 import { connectDatabase } from './db';
 import { formatError } from './errors';
 import { requestScope, startHttpServer, type RunningService } from './http-server';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { instrumentMongo, type RequestScope } from './observability';
+import { SCHEMA_DIR } from './runtime-files';
 
 export type { RunningService };
-
-const SCHEMA_DIR = path.resolve(__dirname, '../../../schema');
 
 /** The SDL of a subgraph, from schema/<name>.graphql: the one source the server and the composition both read. */
 export function readSubgraphSdl(name: string): string {
@@ -40,6 +39,50 @@ export interface RunningSubgraph extends RunningService {
   connection: Connection;
 }
 
+/** A subgraph with its database connected, ready to be served by HTTP (`startSubgraph`) or by Lambda (`subgraphLambdaHandler`). */
+export interface PreparedSubgraph<TContext extends BaseContext & RequestScope> {
+  service: string;
+  logger: Logger;
+  connection: Connection;
+  /** Builds the Apollo server with the transport's `plugins`. */
+  createApollo(plugins: ApolloServerPlugin<TContext>[]): ApolloServer<TContext>;
+  /** The context of one request; a bad `Authorization` header rejects it. */
+  context(scope: RequestScope, authorization: string | undefined): Promise<TContext>;
+}
+
+/** Connects the subgraph's database and builds its federated schema from its SDL. */
+export async function prepareSubgraph<TContext extends BaseContext & RequestScope>(
+  definition: SubgraphDefinition<TContext>,
+): Promise<PreparedSubgraph<TContext>> {
+  const { config } = definition;
+  const service = `${definition.name}-subgraph`;
+  const connection = await connectDatabase(config.mongodbUri, config.dbName);
+  try {
+    const contextFor = await definition.setup(connection);
+    const schema = buildSubgraphSchema({
+      typeDefs: parse(readSubgraphSdl(definition.name)),
+      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+    });
+    return {
+      service,
+      logger: createLogger(service, config.logLevel),
+      connection,
+      createApollo: (plugins) =>
+        new ApolloServer<TContext>({
+          schema,
+          includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+          formatError,
+          plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins],
+        }),
+      context: async (scope, authorization) =>
+        contextFor({ ...scope, viewer: viewerFromAuthorization(authorization, config.jwtPublicKey) }),
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
+
 /**
  * Starts a subgraph: connects its database, builds the federated schema from
  * its SDL, and serves it. Port 0 picks a free port (the tests use that).
@@ -48,29 +91,14 @@ export async function startSubgraph<TContext extends BaseContext & RequestScope>
   definition: SubgraphDefinition<TContext>,
 ): Promise<RunningSubgraph> {
   const { config } = definition;
-  const logger = createLogger(`${definition.name}-subgraph`, config.logLevel);
-  const connection = await connectDatabase(config.mongodbUri, config.dbName);
+  const subgraph = await prepareSubgraph(definition);
+  const { connection, logger } = subgraph;
   try {
-    const contextFor = await definition.setup(connection);
-    const schema = buildSubgraphSchema({
-      typeDefs: parse(readSubgraphSdl(definition.name)),
-      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-    });
     const service = await startHttpServer<TContext>({ port: config.port, host: config.host }, {
-      service: `${definition.name}-subgraph`,
+      service: subgraph.service,
       logger,
-      createApollo: (plugins) =>
-        new ApolloServer<TContext>({
-          schema,
-          includeStacktraceInErrorResponses: config.nodeEnv === 'development',
-          formatError,
-          plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins],
-        }),
-      context: async (request) =>
-        contextFor({
-          ...requestScope(request),
-          viewer: viewerFromAuthorization(request.headers.authorization, config.jwtPublicKey),
-        }),
+      createApollo: subgraph.createApollo,
+      context: async (request) => subgraph.context(requestScope(request), request.headers.authorization),
       instrument: (metrics) => instrumentMongo(connection, metrics),
       checkReady: async () => {
         await connection.db?.admin().ping();

@@ -1,6 +1,6 @@
-import { startSubgraph, type RunningSubgraph } from '../../common/src/subgraph-server';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
 import type { PostsConfig } from './config';
-import { createContext } from './context';
+import { createContext, type Context } from './context';
 import { createCommentRepository } from './repositories/comment-repository';
 import { createLikeRepository } from './repositories/like-repository';
 import { createPostRepository } from './repositories/post-repository';
@@ -8,8 +8,8 @@ import { resolvers } from './resolvers';
 import { createPostService } from './services/post-service';
 
 /** Posts, comments, likes, and the home feed. */
-export function startPostsSubgraph(config: PostsConfig): Promise<RunningSubgraph> {
-  return startSubgraph({
+export function postsSubgraph(config: PostsConfig): SubgraphDefinition<Context> {
+  return {
     name: 'posts',
     config,
     resolvers,
@@ -22,5 +22,9 @@ export function startPostsSubgraph(config: PostsConfig): Promise<RunningSubgraph
       const dependencies = { posts, comments, likes, postService: createPostService(posts, comments, likes) };
       return (request) => createContext(request, dependencies);
     },
-  });
+  };
+}
+
+export function startPostsSubgraph(config: PostsConfig): Promise<RunningSubgraph> {
+  return startSubgraph(postsSubgraph(config));
 }

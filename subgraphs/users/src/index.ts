@@ -1,14 +1,14 @@
-import { startSubgraph, type RunningSubgraph } from '../../common/src/subgraph-server';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
 import type { UsersConfig } from './config';
-import { createContext } from './context';
+import { createContext, type Context } from './context';
 import { createFollowRepository } from './repositories/follow-repository';
 import { resolvers } from './resolvers';
 import { createFollowService } from './services/follow-service';
 import { createUserDirectory } from './services/user-directory';
 
 /** The social graph: follows, and the follower counts of each user. */
-export function startUsersSubgraph(config: UsersConfig): Promise<RunningSubgraph> {
-  return startSubgraph({
+export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> {
+  return {
     name: 'users',
     config,
     resolvers,
@@ -17,5 +17,9 @@ export function startUsersSubgraph(config: UsersConfig): Promise<RunningSubgraph
       const followService = createFollowService(follows, createUserDirectory(config.authUrl));
       return (request) => createContext(request, follows, followService);
     },
-  });
+  };
+}
+
+export function startUsersSubgraph(config: UsersConfig): Promise<RunningSubgraph> {
+  return startSubgraph(usersSubgraph(config));
 }

@@ -1,0 +1,6 @@
+import { subgraphLambdaHandler } from '../../common/src/lambda';
+import { loadAuthConfig } from './config';
+import { authSubgraph } from './index';
+
+/** The auth subgraph on AWS Lambda, behind API Gateway (v1 or v2 events); see docs/deploy-aws.md. */
+export const handler = subgraphLambdaHandler(() => authSubgraph(loadAuthConfig(process.env)));

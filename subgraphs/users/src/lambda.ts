@@ -1,0 +1,6 @@
+import { subgraphLambdaHandler } from '../../common/src/lambda';
+import { loadUsersConfig } from './config';
+import { usersSubgraph } from './index';
+
+/** The users subgraph on AWS Lambda, behind API Gateway (v1 or v2 events); see docs/deploy-aws.md. */
+export const handler = subgraphLambdaHandler(() => usersSubgraph(loadUsersConfig(process.env)));
