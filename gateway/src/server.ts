@@ -23,7 +23,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
 
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ url }) => new ForwardingDataSource({ url }),
+    buildService: ({ name, url }) => new ForwardingDataSource(name, url!),
   });
   const production = config.nodeEnv === 'production';
   const gatewayContext = createGatewayContext(config.jwtPublicKey);

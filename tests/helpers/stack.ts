@@ -55,7 +55,7 @@ export async function startStack(): Promise<Stack> {
   env.POSTS_URL = `${posts.url}/graphql`;
   const gateway = await startGateway(loadGatewayConfig(env));
 
-  return {
+  const stack: Stack = {
     gateway,
     auth,
     users,
@@ -63,12 +63,13 @@ export async function startStack(): Promise<Stack> {
     env,
     graphql: graphqlClient(`${gateway.url}/graphql`),
     async stop() {
-      await gateway.stop();
-      // A test may have stopped a subgraph already (its connection is then closed).
-      for (const subgraph of [auth, users, posts].filter((running) => running.connection.readyState === 1)) {
+      await stack.gateway.stop();
+      // A test may have stopped a subgraph (its connection is then closed), or replaced it with a new one.
+      for (const subgraph of [stack.auth, stack.users, stack.posts].filter((running) => running.connection.readyState === 1)) {
         await subgraph.connection.dropDatabase();
         await subgraph.stop();
       }
     },
   };
+  return stack;
 }

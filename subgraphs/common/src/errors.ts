@@ -1,3 +1,4 @@
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** The error vocabulary of the whole API (DESIGN "API behaviour"). */
@@ -8,6 +9,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A subgraph or a database cannot be reached right now; the same request may succeed later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -31,6 +34,18 @@ export const badUserInput = (message: string, field?: string) =>
   apiError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const conflict = (message: string, field?: string) =>
   apiError(ErrorCode.CONFLICT, message, field ? { field } : {});
+export const serviceUnavailable = (message: string, extensions: Record<string, unknown> = {}) =>
+  apiError(ErrorCode.SERVICE_UNAVAILABLE, message, extensions);
+
+/** What the driver and mongoose throw while the database cannot be reached (as opposed to a bad command). */
+const DATABASE_UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
 
 /**
  * Codes a client may see as they are: ours, and those Apollo Server gives for
@@ -57,7 +72,10 @@ export function isClientErrorCode(code: unknown): code is string {
  * has logged it in full. Stack traces are added by Apollo Server only when
  * `includeStacktraceInErrorResponses` is on, which the servers set in development only.
  */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (DATABASE_UNREACHABLE.has((unwrapResolverError(error) as Error | undefined)?.name ?? '')) {
+    return { ...formatted, message: 'The database is unavailable; try again shortly', extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
   if (isClientErrorCode(formatted.extensions?.code)) {
     const { http: _http, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -11,7 +11,7 @@ import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { viewerFromAuthorization, type Viewer } from './auth';
 import type { SubgraphConfig } from './config';
-import { connectDatabase } from './db';
+import { connectDatabase, pingDatabase } from './db';
 import { formatError } from './errors';
 import { requestScope, startHttpServer, type RunningService } from './http-server';
 import { createLogger, type Logger } from './logger';
@@ -19,6 +19,9 @@ import { instrumentMongo, type RequestScope } from './observability';
 import { SCHEMA_DIR } from './runtime-files';
 
 export type { RunningService };
+
+/** A readiness probe answers within this, database or not. */
+const READY_TIMEOUT_MS = 2000;
 
 /** The SDL of a subgraph, from schema/<name>.graphql: the one source the server and the composition both read. */
 export function readSubgraphSdl(name: string): string {
@@ -100,9 +103,7 @@ export async function startSubgraph<TContext extends BaseContext & RequestScope>
       createApollo: subgraph.createApollo,
       context: async (request) => subgraph.context(requestScope(request), request.headers.authorization),
       instrument: (metrics) => instrumentMongo(connection, metrics),
-      checkReady: async () => {
-        await connection.db?.admin().ping();
-      },
+      checkReady: () => pingDatabase(connection, READY_TIMEOUT_MS),
       onStop: () => connection.close(),
     });
     logger.info({ url: service.url }, `${definition.name} subgraph ready`);

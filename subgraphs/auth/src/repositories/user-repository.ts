@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { duplicateKeyFields, isDuplicateKeyError, withId } from '../../../common/src/db';
+import { duplicateKeyFields, isDuplicateKeyError, operator, withId } from '../../../common/src/db';
 import { conflict } from '../../../common/src/errors';
 import { userModel } from '../models/user';
 
@@ -43,7 +43,7 @@ export async function createUserRepository(connection: Connection) {
     },
 
     async findByIds(ids: readonly string[]): Promise<UserRecord[]> {
-      const docs = await User.find({ _id: { $in: ids } }, PUBLIC_FIELDS).lean();
+      const docs = await User.find({ _id: operator({ $in: ids }) }, PUBLIC_FIELDS).lean();
       return docs.map(toRecord);
     },
 

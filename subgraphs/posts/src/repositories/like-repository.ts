@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { isDuplicateKeyError, toObjectId } from '../../../common/src/db';
+import { isDuplicateKeyError, operator, toObjectId } from '../../../common/src/db';
 import { likeModel } from '../models/like';
 
 export type LikeRepository = Awaited<ReturnType<typeof createLikeRepository>>;
@@ -27,7 +27,7 @@ export async function createLikeRepository(connection: Connection) {
 
     /** Which of `postIds` the user likes. */
     async likedAmong(userId: string, postIds: readonly string[]): Promise<Set<string>> {
-      const docs = await Like.find({ postId: { $in: postIds.map(toObjectId) }, userId: toObjectId(userId) }, { postId: 1, _id: 0 }).lean();
+      const docs = await Like.find({ postId: operator({ $in: postIds.map(toObjectId) }), userId: toObjectId(userId) }, { postId: 1, _id: 0 }).lean();
       return new Set(docs.map((doc) => String(doc.postId)));
     },
 

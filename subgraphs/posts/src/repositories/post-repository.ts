@@ -1,5 +1,5 @@
 import { Types, type Connection } from 'mongoose';
-import { afterCursorFilter, pageSort, toObjectId } from '../../../common/src/db';
+import { afterCursorFilter, operator, pageSort, toObjectId } from '../../../common/src/db';
 import type { PageRequest } from '../../../common/src/pagination';
 import { postModel } from '../models/post';
 
@@ -50,14 +50,14 @@ export async function createPostRepository(connection: Connection) {
     },
 
     async findByIds(ids: readonly string[]): Promise<PostRecord[]> {
-      const docs = await Post.find({ _id: { $in: ids.map(toObjectId) } }).lean<PostDocument[]>();
+      const docs = await Post.find({ _id: operator({ $in: ids.map(toObjectId) }) }).lean<PostDocument[]>();
       return docs.map(toRecord);
     },
 
     /** Newest first, by any of `authorIds`: one author's posts, or a feed. */
     async pageByAuthors(authorIds: readonly string[], request: PageRequest): Promise<PostRecord[]> {
       const docs = await Post.find({
-        authorId: { $in: authorIds.map(toObjectId) },
+        authorId: operator({ $in: authorIds.map(toObjectId) }),
         ...afterCursorFilter(request.after, 'newest-first'),
       })
         .sort(pageSort('newest-first'))

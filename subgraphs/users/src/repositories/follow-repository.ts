@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { afterCursorFilter, isDuplicateKeyError, pageSort, toObjectId } from '../../../common/src/db';
+import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '../../../common/src/db';
 import type { PageRequest } from '../../../common/src/pagination';
 import { followModel } from '../models/follow';
 import { userStatsModel } from '../models/user-stats';
@@ -71,7 +71,7 @@ export async function createFollowRepository(connection: Connection) {
 
     /** Everyone each of `userIds` follows, in the order of `userIds`. */
     async followingIds(userIds: readonly string[]): Promise<string[][]> {
-      const docs = await Follow.find({ followerId: { $in: userIds.map(toObjectId) } }, { followerId: 1, followeeId: 1, _id: 0 }).lean();
+      const docs = await Follow.find({ followerId: operator({ $in: userIds.map(toObjectId) }) }, { followerId: 1, followeeId: 1, _id: 0 }).lean();
       const byFollower = new Map<string, string[]>(userIds.map((id) => [id, []]));
       for (const doc of docs) byFollower.get(String(doc.followerId))?.push(String(doc.followeeId));
       return userIds.map((id) => byFollower.get(id) ?? []);
@@ -80,14 +80,14 @@ export async function createFollowRepository(connection: Connection) {
     /** Which of `followeeIds` the follower follows. */
     async followedAmong(followerId: string, followeeIds: readonly string[]): Promise<Set<string>> {
       const docs = await Follow.find(
-        { followerId: toObjectId(followerId), followeeId: { $in: followeeIds.map(toObjectId) } },
+        { followerId: toObjectId(followerId), followeeId: operator({ $in: followeeIds.map(toObjectId) }) },
         { followeeId: 1, _id: 0 },
       ).lean();
       return new Set(docs.map((doc) => String(doc.followeeId)));
     },
 
     async statsByIds(userIds: readonly string[]): Promise<UserStats[]> {
-      const docs = await UserStats.find({ _id: { $in: userIds.map(toObjectId) } }).lean();
+      const docs = await UserStats.find({ _id: operator({ $in: userIds.map(toObjectId) }) }).lean();
       return docs.map((doc) => ({ id: String(doc._id), followersCount: doc.followersCount, followingCount: doc.followingCount }));
     },
   };
