@@ -9,15 +9,48 @@ export interface GatewayContext extends RequestScope {
   viewer: Viewer | null;
   /** Passed on as it came, so that each subgraph verifies the token again. */
   authorization: string | undefined;
+  /** For per-address limits (login, register). */
+  clientIp: string;
 }
 
-/** Verifies the bearer token before planning anything: a bad token is an error, never anonymity. */
-export function createGatewayContext(publicKey: string) {
-  return async (request: FastifyRequest): Promise<GatewayContext> => {
-    const authorization = request.headers.authorization;
-    return { ...requestScope(request), viewer: viewerFromAuthorization(authorization, publicKey), authorization };
+type Authentication = { viewer: Viewer | null } | { error: unknown };
+
+/**
+ * Verifies a request's bearer token once, however many places ask (the rate
+ * limiter's key, the GraphQL context, a REST route).
+ */
+export function createAuthenticator(publicKey: string) {
+  const verified = new WeakMap<FastifyRequest, Authentication>();
+  const authenticate = (request: FastifyRequest): Authentication => {
+    let result = verified.get(request);
+    if (!result) {
+      try {
+        result = { viewer: viewerFromAuthorization(request.headers.authorization, publicKey) };
+      } catch (error) {
+        result = { error };
+      }
+      verified.set(request, result);
+    }
+    return result;
+  };
+
+  return {
+    /** The signed-in user, or null when anonymous or the token is bad (the context refuses those). */
+    viewerOf(request: FastifyRequest): Viewer | null {
+      const result = authenticate(request);
+      return 'viewer' in result ? result.viewer : null;
+    },
+
+    /** Before planning anything: a bad token is an error, never anonymity. */
+    async context(request: FastifyRequest): Promise<GatewayContext> {
+      const result = authenticate(request);
+      if ('error' in result) throw result.error;
+      return { ...requestScope(request), viewer: result.viewer, authorization: request.headers.authorization, clientIp: request.ip };
+    },
   };
 }
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 /** A subgraph that has not answered by then is reported unavailable, so the gateway answers within 5 s. */
 export const SUBGRAPH_TIMEOUT_MS = 4000;

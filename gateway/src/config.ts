@@ -1,18 +1,80 @@
-import { readBaseConfig, readPublicKey, readUrl, type BaseConfig, type Env } from '../../subgraphs/common/src/config';
+import {
+  readBaseConfig,
+  readBoolean,
+  readInt,
+  readPublicKey,
+  readUrl,
+  ConfigError,
+  type BaseConfig,
+  type Env,
+} from '../../subgraphs/common/src/config';
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** Requests per minute per signed-in user, or per IP address when anonymous. */
+  perMinute: number;
+  /** login attempts per minute per IP address. */
+  loginsPerMinute: number;
+  /** Registrations per 30 minutes per IP address. */
+  registrationsPer30Minutes: number;
+}
 
 export interface GatewayConfig extends BaseConfig {
   jwtPublicKey: string;
   subgraphs: { auth: string; users: string; posts: string };
+  rateLimits: RateLimitConfig;
+  /** Browser origins allowed by CORS. */
+  corsOrigins: string[];
 }
 
+/** Apollo Studio's hosted Sandbox, which explores a local gateway from the browser. */
+export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
+
+function readOrigins(env: Env, production: boolean): string[] {
+  const raw = env.CORS_ORIGINS;
+  if (raw === undefined) return production ? [] : [APOLLO_STUDIO_ORIGIN];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS must be a comma-separated list of origins like https://app.example.com (got ${JSON.stringify(origin)})`);
+    }
+  }
+  return origins;
+}
+
+/**
+ * Production defaults follow common practice for sign-in endpoints; outside
+ * production they are loose enough for `npm run seed`, demos and the soak
+ * benchmark from one address.
+ */
+const AUTH_LIMIT_DEFAULTS = {
+  production: { logins: 10, registrations: 5 },
+  other: { logins: 300, registrations: 300 },
+};
+
 export function loadGatewayConfig(env: Env): GatewayConfig {
+  const base = readBaseConfig(env, 'PORT', 4000);
+  const authDefaults = base.nodeEnv === 'production' ? AUTH_LIMIT_DEFAULTS.production : AUTH_LIMIT_DEFAULTS.other;
   return {
-    ...readBaseConfig(env, 'PORT', 4000),
+    ...base,
     jwtPublicKey: readPublicKey(env),
     subgraphs: {
       auth: readUrl(env, 'AUTH_URL', 'http://127.0.0.1:4001/graphql'),
       users: readUrl(env, 'USERS_URL', 'http://127.0.0.1:4003/graphql'),
       posts: readUrl(env, 'POSTS_URL', 'http://127.0.0.1:4002/graphql'),
     },
+    rateLimits: {
+      enabled: readBoolean(env, 'RATE_LIMIT_ENABLED', true),
+      perMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+      loginsPerMinute: readInt(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', authDefaults.logins, 1, 1_000_000),
+      registrationsPer30Minutes: readInt(env, 'RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES', authDefaults.registrations, 1, 1_000_000),
+    },
+    corsOrigins: readOrigins(env, base.nodeEnv === 'production'),
   };
 }

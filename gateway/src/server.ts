@@ -1,12 +1,17 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { formatError } from '../../subgraphs/common/src/errors';
 import { startHttpServer, type HttpServerOptions, type RunningService } from '../../subgraphs/common/src/http-server';
 import { createLogger } from '../../subgraphs/common/src/logger';
-import { ForwardingDataSource, createGatewayContext, type GatewayContext } from './auth-forwarding';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import { createAuthenticator, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
+import { queryLimitsPlugin, DEFAULT_QUERY_LIMITS } from './query-limits';
+import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
-import { registerRestApi } from './rest';
+import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
 
 const READY_TIMEOUT_MS = 2000;
@@ -26,7 +31,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
     buildService: ({ name, url }) => new ForwardingDataSource(name, url!),
   });
   const production = config.nodeEnv === 'production';
-  const gatewayContext = createGatewayContext(config.jwtPublicKey);
+  const auth = createAuthenticator(config.jwtPublicKey);
 
   return {
     service: 'gateway',
@@ -38,14 +43,30 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
         includeStacktraceInErrorResponses: config.nodeEnv === 'development',
         formatError,
         plugins: [
+          // In production neither the schema nor the Sandbox page is shown to the world.
           production
-            ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+            ? ApolloServerPluginLandingPageDisabled()
             : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+          queryLimitsPlugin(DEFAULT_QUERY_LIMITS),
+          ...(config.rateLimits.enabled ? [authRateLimitPlugin(config.rateLimits)] : []),
           ...plugins,
         ],
       }),
-    context: gatewayContext,
-    register: (app, apollo) => registerRestApi(app, apollo, gatewayContext),
+    context: auth.context,
+    async prepare(app) {
+      useRestErrorShapes(app);
+      // No Content-Security-Policy: the answers are JSON, and the two HTML pages (Sandbox, /docs) run inline scripts.
+      await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+      await app.register(cors, {
+        origin: config.corsOrigins,
+        methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'],
+        exposedHeaders: ['link', 'x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+        maxAge: 600,
+      });
+      if (config.rateLimits.enabled) await registerGeneralRateLimit(app, config.rateLimits, auth);
+    },
+    register: (app, apollo) => registerRestApi(app, apollo, auth.context),
     checkReady: async () => {
       const failures: string[] = [];
       await Promise.all(

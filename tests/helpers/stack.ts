@@ -27,8 +27,9 @@ export interface Stack {
 /**
  * The whole system in this process, each server on a free port and each
  * subgraph in databases of this test file's own, the way `npm start` wires it.
+ * `overrides` changes the environment the processes are configured from.
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(overrides: Record<string, string> = {}): Promise<Stack> {
   const { privateKey, publicKey } = testKeys();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -44,6 +45,9 @@ export async function startStack(): Promise<Stack> {
     AUTH_DB_NAME: testDbName('auth'),
     USERS_DB_NAME: testDbName('users'),
     POSTS_DB_NAME: testDbName('posts'),
+    // Tests that are about rate limits turn them on with small numbers; the rest would trip them.
+    RATE_LIMIT_ENABLED: 'false',
+    ...overrides,
   };
   const auth = await startAuthSubgraph(loadAuthConfig(env));
   env.AUTH_URL = `${auth.url}/graphql`;

@@ -57,6 +57,12 @@ const BAD_VALUES: Case[] = [
   ['gateway', 'AUTH_URL', 'ftp://x'],
   ['gateway', 'USERS_URL', 'not a url'],
   ['gateway', 'POSTS_URL', 'ftp://x'],
+  ['gateway', 'RATE_LIMIT_ENABLED', 'yes'],
+  ['gateway', 'RATE_LIMIT_PER_MINUTE', '0'],
+  ['gateway', 'RATE_LIMIT_LOGINS_PER_MINUTE', 'many'],
+  ['gateway', 'RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES', '-5'],
+  ['gateway', 'CORS_ORIGINS', 'app.example.com', 'an origin without a scheme'],
+  ['gateway', 'CORS_ORIGINS', 'https://app.example.com/path', 'a URL with a path'],
   ['users', 'AUTH_URL', 'ftp://x'],
   ['users', 'USERS_DB_NAME', 'has space'],
 ];

@@ -7,6 +7,7 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -29,9 +30,13 @@ const STATUS_BY_CODE: Record<string, number> = {
 export function httpErrorFromGraphQL(error: GraphQLFormattedError): HttpError {
   const code = typeof error.extensions?.code === 'string' ? error.extensions.code : ErrorCode.INTERNAL_SERVER_ERROR;
   const status = STATUS_BY_CODE[code];
-  return status
-    ? new HttpError(status, code, error.message)
-    : new HttpError(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  if (!status) return new HttpError(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  const { retryAfter, limit } = error.extensions ?? {};
+  const headers: Record<string, string> =
+    code === ErrorCode.RATE_LIMITED && typeof retryAfter === 'number' && typeof limit === 'number'
+      ? { 'retry-after': `${retryAfter}`, 'x-ratelimit-limit': `${limit}`, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': `${retryAfter}` }
+      : {};
+  return new HttpError(status, code, error.message, headers);
 }
 
 export const notFound = (what: string) => new HttpError(404, ErrorCode.NOT_FOUND, `${what} not found`);

@@ -32,6 +32,39 @@ function patternMatcher(pattern: string): RegExp {
 }
 
 /**
+ * Errors in the original API's FastAPI shapes. Set before any route is
+ * registered, since fastify plugins (Apollo's among them) keep the error
+ * handler that was in force when they were registered.
+ */
+export function useRestErrorShapes(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      if (error.status === 401) reply.header('www-authenticate', 'Bearer');
+      reply.code(error.status).headers(error.headers);
+      // The rate limiter refuses /graphql requests before Apollo sees them: answer those as GraphQL would.
+      if (request.url.startsWith('/graphql')) {
+        return reply.send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+      }
+      return reply.send({ detail: error.message, code: error.code });
+    }
+    if (error.validation) {
+      return reply.code(422).send({ detail: validationDetails(error.validation, error.validationContext ?? 'body') });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      const empty = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+      return reply.code(422).send({
+        detail: [{ loc: ['body'], msg: empty ? 'Field required' : 'JSON decode error', type: empty ? 'missing' : 'json_invalid' }],
+      });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ detail: error.message, code: 'BAD_REQUEST' });
+    }
+    request.log.error({ err: error }, 'unexpected error in a REST route');
+    return reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_SERVER_ERROR });
+  });
+}
+
+/**
  * The original REST API (auth-api/v1, posts-api/v1, users-api/v1) as thin
  * adapters over the graph, with FastAPI's error shapes, an OpenAPI 3.1
  * document at /openapi.json and Swagger UI at /docs.
@@ -71,26 +104,6 @@ export async function registerRestApi(
   });
   await app.register(swaggerUi, { routePrefix: '/docs', baseDir: SWAGGER_UI_ASSETS });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) {
-      if (error.status === 401) reply.header('www-authenticate', 'Bearer');
-      return reply.code(error.status).send({ detail: error.message, code: error.code });
-    }
-    if (error.validation) {
-      return reply.code(422).send({ detail: validationDetails(error.validation, error.validationContext ?? 'body') });
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      const msg = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Field required' : 'JSON decode error';
-      const type = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'missing' : 'json_invalid';
-      return reply.code(422).send({ detail: [{ loc: ['body'], msg, type }] });
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ detail: error.message, code: 'BAD_REQUEST' });
-    }
-    request.log.error({ err: error }, 'unexpected error in a REST route');
-    return reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_SERVER_ERROR });
-  });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -28,6 +28,13 @@ export function readInt(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') fail(name, 'true or false', raw);
+  return raw === 'true';
+}
+
 export function readPort(env: Env, name: string, fallback: number): number {
   return readInt(env, name, fallback, 0, 65535);
 }

@@ -30,6 +30,8 @@ export interface HttpServerOptions<TContext extends BaseContext & RequestScope> 
   context(request: FastifyRequest): Promise<TContext>;
   /** Resolves when the process can serve (its database, its subgraphs); rejects with the reason. */
   checkReady(): Promise<void>;
+  /** Plugins that must see every route (security headers, CORS, rate limits): registered before any route. */
+  prepare?(app: FastifyInstance): Promise<void>;
   /** Extra routes (the gateway's REST adapters), which may run operations on the same Apollo server. */
   register?(app: FastifyInstance, apollo: ApolloServer<TContext>): Promise<void> | void;
   /** Called once the metrics exist, to observe more (the database). */
@@ -59,6 +61,7 @@ export async function buildHttpApp<TContext extends BaseContext & RequestScope>(
   const metrics = createMetrics(options.service);
   instrumentHttp(app, metrics);
   options.instrument?.(metrics);
+  await options.prepare?.(app);
   const apollo = options.createApollo([fastifyApolloDrainPlugin(app), observabilityPlugin<TContext>(metrics)]);
   await apollo.start();
 

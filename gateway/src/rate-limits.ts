@@ -1,0 +1,109 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { GraphQLError, Kind } from 'graphql';
+import { ErrorCode } from '../../subgraphs/common/src/errors';
+import type { Authenticator, GatewayContext } from './auth-forwarding';
+import type { RateLimitConfig } from './config';
+import { HttpError } from './rest/http-errors';
+
+/** Probes, metrics and the docs page are never limited: monitors and browsers fetch them freely. */
+const UNLIMITED_PATHS = /^\/(health|ready|metrics|docs|openapi\.json)(\/|$|\?)/;
+
+/** What a limit says about one request, in the terms of the X-RateLimit-* headers. */
+export interface RateLimitState {
+  limited: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+/**
+ * Counts hits per key in fixed windows. In memory, so per gateway instance:
+ * several instances behind a balancer each allow the limit.
+ */
+export class FixedWindowLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  hit(key: string, now = Date.now()): RateLimitState {
+    let window = this.windows.get(key);
+    if (!window || window.resetAt <= now) {
+      if (this.windows.size > 10_000) this.sweep(now);
+      window = { count: 0, resetAt: now + this.windowMs };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    return {
+      limited: window.count > this.limit,
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - window.count),
+      resetSeconds: Math.ceil((window.resetAt - now) / 1000),
+    };
+  }
+
+  private sweep(now: number): void {
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  }
+}
+
+/** RATE_LIMITED, with what a client needs to retry well; on /graphql also HTTP 429 and Retry-After. */
+export function rateLimited(state: RateLimitState, what: string): GraphQLError {
+  return new GraphQLError(`Too many ${what}; retry in ${state.resetSeconds} s`, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfter: state.resetSeconds,
+      limit: state.limit,
+      http: { status: 429, headers: new Map([['retry-after', String(state.resetSeconds)]]) },
+    },
+  });
+}
+
+/**
+ * login and register are limited per address whichever way they come (GraphQL
+ * or the REST routes, which run the same operations), so password guessing and
+ * sign-up floods meet one limit.
+ */
+export function authRateLimitPlugin(config: RateLimitConfig): ApolloServerPlugin<GatewayContext> {
+  const limiters = {
+    login: new FixedWindowLimiter(config.loginsPerMinute, 60_000),
+    register: new FixedWindowLimiter(config.registrationsPer30Minutes, 30 * 60_000),
+  };
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation !== 'mutation') return;
+          for (const selection of operation.selectionSet.selections) {
+            if (selection.kind !== Kind.FIELD) continue;
+            const name = selection.name.value;
+            if (name !== 'login' && name !== 'register') continue;
+            const state = limiters[name].hit(contextValue.clientIp);
+            if (state.limited) throw rateLimited(state, name === 'login' ? 'login attempts' : 'registrations');
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The general limit: per signed-in user, else per address, on every route but probes and docs. */
+export async function registerGeneralRateLimit(app: FastifyInstance, config: RateLimitConfig, auth: Authenticator): Promise<void> {
+  await app.register(rateLimit, {
+    global: true,
+    max: config.perMinute,
+    timeWindow: 60_000,
+    allowList: (request) => UNLIMITED_PATHS.test(request.url),
+    keyGenerator: (request) => {
+      const viewer = auth.viewerOf(request);
+      return viewer ? `user:${viewer.id}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, ErrorCode.RATE_LIMITED, `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+}
