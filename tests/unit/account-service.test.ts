@@ -16,7 +16,9 @@ function service(found: boolean) {
   return createAccountService(users, { privateKey, ttlSeconds: 60, bcryptRounds: ROUNDS });
 }
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('login', () => {
   test('when the user is unknown, then a bcrypt comparison still runs, so timing does not reveal who exists', async () => {

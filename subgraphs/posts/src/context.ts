@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../../common/src/auth';
 import type { RequestScope } from '../../common/src/observability';
-import { byId } from '../../common/src/loaders';
+import { byId, viewerEdgeLoader } from '../../common/src/loaders';
 import type { CommentRepository } from './repositories/comment-repository';
 import type { LikeRepository } from './repositories/like-repository';
 import type { PostRecord, PostRepository } from './repositories/post-repository';
@@ -28,17 +28,11 @@ export interface PostsDependencies {
 
 /** Loaders are new for every request, so nothing cached outlives it. */
 export function createContext(request: RequestScope & { viewer: Viewer | null }, { posts, comments, likes, postService }: PostsDependencies): Context {
-  const { viewer } = request;
   return {
     ...request,
     loaders: {
       postById: new DataLoader((ids) => posts.findByIds(ids).then(byId(ids))),
-      likedByViewer: viewer
-        ? new DataLoader(async (ids) => {
-            const liked = await likes.likedAmong(viewer.id, ids);
-            return ids.map((id) => liked.has(id));
-          })
-        : null,
+      likedByViewer: viewerEdgeLoader(request.viewer, likes.likedAmong),
     },
     posts,
     comments,

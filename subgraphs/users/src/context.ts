@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { viewerEdgeLoader } from '../../common/src/loaders';
 import type { Viewer } from '../../common/src/auth';
 import type { RequestScope } from '../../common/src/observability';
 import type { FollowRepository, UserStats } from './repositories/follow-repository';
@@ -18,7 +19,6 @@ export interface Context extends RequestScope {
 
 /** Loaders are new for every request, so nothing cached outlives it. */
 export function createContext(request: RequestScope & { viewer: Viewer | null }, follows: FollowRepository, followService: FollowService): Context {
-  const { viewer } = request;
   return {
     ...request,
     loaders: {
@@ -27,12 +27,7 @@ export function createContext(request: RequestScope & { viewer: Viewer | null },
         return ids.map((id) => found.get(id) ?? { id, followersCount: 0, followingCount: 0 });
       }),
       followingIds: new DataLoader((ids) => follows.followingIds(ids)),
-      followedByViewer: viewer
-        ? new DataLoader(async (ids) => {
-            const followed = await follows.followedAmong(viewer.id, ids);
-            return ids.map((id) => followed.has(id));
-          })
-        : null,
+      followedByViewer: viewerEdgeLoader(request.viewer, follows.followedAmong),
     },
     follows,
     followService,
