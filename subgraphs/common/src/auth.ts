@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { invalidToken } from './errors';
 import { isObjectId } from './ids';
@@ -13,11 +13,29 @@ export const TOKEN_AUDIENCE = 'chirp';
 /** Pinned, so that a token cannot choose its own algorithm (no `none`, no HS256 signed with the public key). */
 export const TOKEN_ALGORITHM = 'ES256';
 
+/**
+ * Per public key: the key parsed once (parsing the PEM cost twice the
+ * signature check), and the tokens it has verified, until they expire: one
+ * request's token reaches the gateway and then up to four subgraph calls.
+ * Bounded: when full, it starts over.
+ */
+const verifiers = new Map<string, { key: KeyObject; verified: Map<string, { viewer: Viewer; expiresAtMs: number }> }>();
+const MAX_VERIFIED = 10_000;
+
+function verifierFor(publicKey: string) {
+  let verifier = verifiers.get(publicKey);
+  if (!verifier) verifiers.set(publicKey, (verifier = { key: createPublicKey(publicKey), verified: new Map() }));
+  return verifier;
+}
+
 /** Verifies a token and returns whose it is; any fault is UNAUTHENTICATED, never anonymity. */
 export function verifyToken(token: string, publicKey: string): Viewer {
+  const { key, verified } = verifierFor(publicKey);
+  const known = verified.get(token);
+  if (known && known.expiresAtMs > Date.now()) return known.viewer;
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, publicKey, {
+    payload = jwt.verify(token, key, {
       algorithms: [TOKEN_ALGORITHM],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
@@ -28,7 +46,10 @@ export function verifyToken(token: string, publicKey: string): Viewer {
   if (typeof payload === 'string' || typeof payload.exp !== 'number' || !isObjectId(payload.sub)) {
     throw invalidToken('Invalid token');
   }
-  return { id: payload.sub.toLowerCase() };
+  const viewer = { id: payload.sub.toLowerCase() };
+  if (verified.size >= MAX_VERIFIED) verified.clear();
+  verified.set(token, { viewer, expiresAtMs: payload.exp * 1000 });
+  return viewer;
 }
 
 /** Reads `Authorization: Bearer <token>`; no header means anonymous, a malformed one is refused. */

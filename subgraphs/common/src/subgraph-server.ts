@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -75,7 +76,14 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
           schema,
           includeStacktraceInErrorResponses: config.nodeEnv === 'development',
           formatError,
-          plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...plugins],
+          // No inline traces (nothing reports them) and no cache-control hooks on every field: the schema
+          // has no cache hints, and the gateway, not a subgraph, tells clients `cache-control: no-store`.
+          plugins: [
+            ApolloServerPluginInlineTraceDisabled(),
+            ApolloServerPluginCacheControlDisabled(),
+            ApolloServerPluginLandingPageDisabled(),
+            ...plugins,
+          ],
         }),
       context: async (scope, authorization) =>
         contextFor({ ...scope, viewer: viewerFromAuthorization(authorization, config.jwtPublicKey) }),
