@@ -1,0 +1,346 @@
+/**
+ * `npm run bench`: the whole system as separate processes (so each has its own
+ * core time, as in production), a seeded dataset, then autocannon against each
+ * scenario in turn, the same connections and duration for all, in one run.
+ *
+ *   npm run bench                 # 1,000 users, 100,000 posts, 20 s per scenario
+ *   npm run bench -- --quick      # 200 users, 5,000 posts, 4 s per scenario: under 60 s
+ *   npm run bench -- --profile    # also CPU profiles of the gateway and the subgraphs, summarised
+ *
+ * MONGODB_URI points it at a real MongoDB (databases bench_auth, bench_users,
+ * bench_posts, dropped first); without it the embedded server runs as a child.
+ * Writes bench/results.json and the results table in docs/BENCHMARKS.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import { pageSelection, POST_FIELDS } from '../gateway/src/rest/shapes';
+import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
+import { createTokenIssuer } from '../subgraphs/auth/src/services/tokens';
+import { freePort } from '../tests/helpers/free-port';
+import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
+import { seedDataset, type DatasetSize } from './seed';
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS_FILE = path.join(ROOT, 'bench/results.json');
+const DOC_FILE = path.join(ROOT, 'docs/BENCHMARKS.md');
+const PROFILE_DIR = path.join(ROOT, 'bench/profiles');
+const DB_NAMES = { auth: 'bench_auth', users: 'bench_users', posts: 'bench_posts' };
+const SUBGRAPHS = ['auth', 'users', 'posts'] as const;
+const CONNECTIONS = 10;
+const COUNTED_FEED_REQUESTS = 10;
+
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' } } });
+const quick = flags.quick ?? false;
+const SIZE: DatasetSize = quick ? { users: 200, posts: 5_000, followsPerUser: 20 } : { users: 1_000, posts: 100_000, followsPerUser: 100 };
+const SECONDS = quick ? { warmUp: 1, measure: 4 } : { warmUp: 5, measure: 20 };
+
+const children: ChildProcess[] = [];
+const processes = new Map<string, ChildProcess>();
+/** Linux's USER_HZ, which /proc/<pid>/stat counts CPU time in. */
+const CLOCK_TICKS = 100;
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+function launch(name: string, entry: string, env: NodeJS.ProcessEnv, { nodeFlags = [] as string[], args = [] as string[] } = {}): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env,
+    // Service logs would drown the report; their errors still show.
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.resume();
+  children.push(child);
+  processes.set(name, child);
+  return child;
+}
+
+/** CPU time (user + system) a child has used so far, in ms; empty where /proc is missing. */
+function cpuTimes(): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const [name, child] of processes) {
+    try {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      times.set(name, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    } catch {
+      // Not Linux: the report goes without CPU shares.
+    }
+  }
+  return times;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitUntilHealthy(port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing healthy on port ${port} after 60 s`);
+}
+
+async function startMongo(): Promise<string> {
+  if (process.env.MONGODB_URI) {
+    const client = await mongoose.createConnection(process.env.MONGODB_URI).asPromise();
+    for (const dbName of Object.values(DB_NAMES)) await client.useDb(dbName).dropDatabase();
+    await client.close();
+    return process.env.MONGODB_URI;
+  }
+  const mongo = launch('mongodb', 'tools/embedded-mongo/cli.ts', process.env, { args: ['--port', '0'] });
+  return new Promise((resolve, reject) => {
+    mongo.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    mongo.once('exit', (code) => reject(new Error(`the embedded MongoDB exited (${code})`)));
+  });
+}
+
+interface Measured {
+  label: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Non-2xx answers, GraphQL errors and socket errors: a scenario with any is not measuring what it claims. */
+  failures: number;
+  /** CPU ms each process spent per request: where a scenario's time goes. */
+  cpuMsPerRequest: Record<string, number>;
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+async function measure(label: string, base: string, next: () => Request, seconds: number): Promise<Measured> {
+  let failures = 0;
+  const cpuBefore = cpuTimes();
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, ...next() }),
+        onResponse: (status, body) => {
+          if (status >= 300 || body.includes('"errors"')) failures++;
+        },
+      },
+    ],
+  });
+  return {
+    label,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: failures + result.errors + result.timeouts,
+    cpuMsPerRequest: Object.fromEntries(
+      [...cpuTimes()].map(([name, ms]) => [name, Math.round((100 * (ms - (cpuBefore.get(name) ?? 0))) / result.requests.total) / 100]),
+    ),
+  };
+}
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+const graphqlBody = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
+
+const USER = 'query User($id: ID!) { user(id: $id) { username } }';
+const FEED = 'query Feed($first: Int!) { me { feed(first: $first) { edges { node { id content author { username } likeCount commentCount likedByViewer } } } } }';
+/** What GET /posts-api/v1/feed runs, so (c) compares the REST adapter with nothing else. */
+const REST_EQUIVALENT_FEED = `query Feed($first: Int!) { me { feed(first: $first) { ${pageSelection(POST_FIELDS)} } } }`;
+const CREATE_POST = 'mutation CreatePost($content: String!) { createPost(input: { content: $content }) { id } }';
+
+/** The subgraphs' MongoDB commands so far, from their /metrics. */
+async function mongoCommands(ports: number[]): Promise<number> {
+  let total = 0;
+  for (const port of ports) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const match of text.matchAll(/^chirp_mongodb_command_duration_seconds_count\{[^}]*\} (\d+)/gm)) total += Number(match[1]);
+  }
+  return total;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    mongodb: process.env.MONGODB_URI ? 'MongoDB at MONGODB_URI' : 'embedded in-memory server (tools/embedded-mongo)',
+  };
+}
+
+const cpuShares = (s: Measured) => Object.entries(s.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms}`).join(', ');
+
+const TARGETS = { gatewayVsDirect: 0.35, feedVsUser: 0.4, restVsGraphql: 0.9 };
+
+function resultsMarkdown(results: {
+  command: string;
+  date: string;
+  machine: ReturnType<typeof machine>;
+  dataset: Record<string, number>;
+  scenarios: Measured[];
+  ratios: Record<keyof typeof TARGETS, number>;
+  mongoCommandsPerFeed: { first20: number; first100: number };
+}): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const { ratios, mongoCommandsPerFeed: counts } = results;
+  return [
+    `\`${results.command}\`, ${results.date}. Machine: ${results.machine.cpu}, ${results.machine.memory}, ${results.machine.os}, Node ${results.machine.node}; ${results.machine.mongodb}.`,
+    `Dataset: ${Object.entries(results.dataset).map(([name, n]) => `${n.toLocaleString('en')} ${name}`).join(', ')}. ${CONNECTIONS} connections, ${SECONDS.measure} s per scenario after ${SECONDS.warmUp} s of warm-up.`,
+    '',
+    '| scenario | requests/s | p50 ms | p99 ms | requests | failures | CPU ms per request by process |',
+    '|---|---:|---:|---:|---:|---:|---|',
+    ...results.scenarios.map((s) => `| ${s.label} | ${s.requestsPerSecond} | ${s.p50Ms} | ${s.p99Ms} | ${s.requests} | ${s.failures} | ${cpuShares(s)} |`),
+    '',
+    '| target | measured | |',
+    '|---|---:|---|',
+    `| (a) gateway ≥ 35 % of direct auth subgraph | ${pct(ratios.gatewayVsDirect)} | ${verdict(ratios.gatewayVsDirect >= TARGETS.gatewayVsDirect)} |`,
+    `| (b) feed page ≥ 40 % of (a) through the gateway | ${pct(ratios.feedVsUser)} | ${verdict(ratios.feedVsUser >= TARGETS.feedVsUser)} |`,
+    `| (c) REST feed ≥ 90 % of the GraphQL feed | ${pct(ratios.restVsGraphql)} | ${verdict(ratios.restVsGraphql >= TARGETS.restVsGraphql)} |`,
+    `| MongoDB commands per feed request, 20 vs 100 | ${counts.first20} vs ${counts.first100} | ${verdict(counts.first20 === counts.first100)} |`,
+  ].join('\n');
+}
+
+/** Replaces the text between `<!-- name -->` and `<!-- /name -->` in docs/BENCHMARKS.md, or appends the block. */
+function writeDocBlock(name: string, body: string): void {
+  const [open, close] = [`<!-- ${name} -->`, `<!-- /${name} -->`];
+  const block = `${open}\n${body}\n${close}`;
+  const doc = existsSync(DOC_FILE) ? readFileSync(DOC_FILE, 'utf8') : '# Benchmarks\n';
+  const start = doc.indexOf(open);
+  const end = doc.indexOf(close);
+  writeFileSync(DOC_FILE, start >= 0 && end > start ? doc.slice(0, start) + block + doc.slice(end + close.length) : `${doc.trimEnd()}\n\n${block}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const keys = generateTokenKeyPair();
+  const [gatewayPort, authPort, usersPort, postsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const mongodbUri = await startMongo();
+  console.log(`MongoDB at ${mongodbUri}; seeding ${JSON.stringify(SIZE)}…`);
+  const dataset = await seedDataset(mongodbUri, DB_NAMES, SIZE);
+  console.log(`seeded ${JSON.stringify(dataset.counts)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    RATE_LIMIT_ENABLED: 'false',
+    MONGODB_URI: mongodbUri,
+    JWT_PRIVATE_KEY: keys.privateKey,
+    JWT_PUBLIC_KEY: keys.publicKey,
+    PORT: String(gatewayPort),
+    AUTH_PORT: String(authPort),
+    USERS_PORT: String(usersPort),
+    POSTS_PORT: String(postsPort),
+    AUTH_DB_NAME: DB_NAMES.auth,
+    USERS_DB_NAME: DB_NAMES.users,
+    POSTS_DB_NAME: DB_NAMES.posts,
+    AUTH_URL: `http://127.0.0.1:${authPort}/graphql`,
+    USERS_URL: `http://127.0.0.1:${usersPort}/graphql`,
+    POSTS_URL: `http://127.0.0.1:${postsPort}/graphql`,
+  };
+  const subgraphPorts = [authPort, usersPort, postsPort];
+  if (flags.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
+  const profiled = (name: string) => ({ nodeFlags: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [] });
+  for (const name of SUBGRAPHS) launch(name, `subgraphs/${name}/src/main.ts`, env, profiled(name));
+  await Promise.all(subgraphPorts.map(waitUntilHealthy));
+  const gateway = launch('gateway', 'gateway/src/main.ts', env, profiled('gateway'));
+  await waitUntilHealthy(gatewayPort);
+  console.log(`system up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const issue = createTokenIssuer(keys.privateKey, 86_400);
+  const tokens = dataset.userIds.map((id) => `Bearer ${issue(id).token}`);
+  const json = { 'content-type': 'application/json' };
+  const direct = `http://127.0.0.1:${authPort}`;
+  const viaGateway = `http://127.0.0.1:${gatewayPort}`;
+  const graphql = (query: string, variables: () => Record<string, unknown>, signedIn: boolean) => (): Request => ({
+    method: 'POST',
+    path: '/graphql',
+    headers: signedIn ? { ...json, authorization: pick(tokens) } : json,
+    body: graphqlBody(query, variables()),
+  });
+  const anyUser = () => ({ id: pick(dataset.userIds) });
+
+  // MongoDB commands per feed request, read from the subgraphs' own metrics.
+  const commandsPerFeed = async (first: number) => {
+    const before = await mongoCommands(subgraphPorts);
+    for (let i = 0; i < COUNTED_FEED_REQUESTS; i++) {
+      const request = graphql(FEED, () => ({ first }), true)();
+      const body = await (await fetch(`${viaGateway}/graphql`, { method: 'POST', headers: request.headers, body: request.body })).text();
+      if (body.includes('"errors"')) throw new Error(`feed(first: ${first}) failed: ${body}`);
+    }
+    return ((await mongoCommands(subgraphPorts)) - before) / COUNTED_FEED_REQUESTS;
+  };
+  const mongoCommandsPerFeed = { first20: await commandsPerFeed(20), first100: await commandsPerFeed(100) };
+  console.log(`MongoDB commands per feed request: first 20 -> ${mongoCommandsPerFeed.first20}, first 100 -> ${mongoCommandsPerFeed.first100}`);
+
+  const scenarios: [string, string, () => Request][] = [
+    ['(a) user(id) { username }, auth subgraph directly', direct, graphql(USER, anyUser, false)],
+    ['(a) user(id) { username }, through the gateway', viaGateway, graphql(USER, anyUser, false)],
+    ['(b) feed page of 20 with author, counts, likedByViewer (GraphQL)', viaGateway, graphql(FEED, () => ({ first: 20 }), true)],
+    ['(c) REST GET /posts-api/v1/feed', viaGateway, () => ({ method: 'GET', path: '/posts-api/v1/feed', headers: { authorization: pick(tokens) } })],
+    ['(c) the same feed page in GraphQL', viaGateway, graphql(REST_EQUIVALENT_FEED, () => ({ first: 20 }), true)],
+    ['(d) createPost', viaGateway, graphql(CREATE_POST, () => ({ content: `Bench post at ${Date.now()}` }), true)],
+  ];
+  const measured: Measured[] = [];
+  for (const [label, base, next] of scenarios) {
+    await measure(label, base, next, SECONDS.warmUp);
+    const result = await measure(label, base, next, SECONDS.measure);
+    console.log(`${label}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; CPU ms/request: ${cpuShares(result)}${result.failures ? `, ${result.failures} FAILURES` : ''}`);
+    measured.push(result);
+  }
+
+  // Profiles are written as each process exits.
+  await stop(gateway);
+  await Promise.all(children.map(stop));
+  const profiles: Record<string, ProfileSummary> = {};
+  if (flags.profile) {
+    for (const name of ['gateway', ...SUBGRAPHS]) {
+      const dir = path.join(PROFILE_DIR, name);
+      // The main thread's profile is the big one; small ones are helper threads.
+      const [file] = readdirSync(dir).map((entry) => path.join(dir, entry)).sort((a, b) => statSync(b).size - statSync(a).size);
+      profiles[name] = summariseProfile(file!);
+      console.log(`\n${name}: ${file}\n${profileMarkdown(profiles[name])}`);
+    }
+    writeDocBlock('bench:profile', `\`npm run bench -- ${process.argv.slice(2).join(' ')}\`, the gateway:\n\n${profileMarkdown(profiles.gateway!)}`);
+  }
+
+  const [aDirect, aGateway, feed, rest, restGraphql] = measured as [Measured, Measured, Measured, Measured, Measured];
+  const ratio = (x: Measured, y: Measured) => Math.round((1000 * x.requestsPerSecond) / y.requestsPerSecond) / 1000;
+  const results = {
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: machine(),
+    dataset: dataset.counts,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    scenarios: measured,
+    ratios: { gatewayVsDirect: ratio(aGateway, aDirect), feedVsUser: ratio(feed, aGateway), restVsGraphql: ratio(rest, restGraphql) },
+    targets: TARGETS,
+    mongoCommandsPerFeed,
+    ...(flags.profile ? { profiles } : {}),
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  writeDocBlock(quick ? 'bench:quick' : 'bench:full', resultsMarkdown(results));
+  console.log(`\n${resultsMarkdown(results)}\n\nwrote ${path.relative(ROOT, RESULTS_FILE)} and ${path.relative(ROOT, DOC_FILE)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

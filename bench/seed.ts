@@ -1,0 +1,121 @@
+/**
+ * The benchmark's dataset, written straight into each service's own database
+ * with the services' own mongoose models (through the API, 100,000 posts would
+ * take far longer than the benchmark). The documents are the ones the services
+ * would write: bcrypt hashes, follow edges with matching user_stats counters,
+ * posts whose likeCount/commentCount match their likes and comments.
+ */
+import bcrypt from 'bcryptjs';
+import { Types, type Connection } from 'mongoose';
+import { connectDatabase } from '../subgraphs/common/src/db';
+import { userModel } from '../subgraphs/auth/src/models/user';
+import { followModel } from '../subgraphs/users/src/models/follow';
+import { userStatsModel } from '../subgraphs/users/src/models/user-stats';
+import { commentModel } from '../subgraphs/posts/src/models/comment';
+import { likeModel } from '../subgraphs/posts/src/models/like';
+import { postModel } from '../subgraphs/posts/src/models/post';
+
+export interface DatasetSize {
+  users: number;
+  posts: number;
+  followsPerUser: number;
+}
+
+export interface Dataset {
+  userIds: string[];
+  postIds: string[];
+  counts: Record<'users' | 'follows' | 'posts' | 'likes' | 'comments', number>;
+}
+
+export const BENCH_PASSWORD = 'bench-password';
+const BATCH = 5000;
+
+async function insertInBatches<T>(model: { insertMany(docs: T[]): Promise<unknown> }, docs: T[]): Promise<void> {
+  for (let start = 0; start < docs.length; start += BATCH) await model.insertMany(docs.slice(start, start + BATCH));
+}
+
+async function withDatabase<T>(uri: string, dbName: string, write: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = await connectDatabase(uri, dbName);
+  try {
+    return await write(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Likes of post `k`: 0, 1 or 2 (distinct users), so likedByViewer is sometimes true; every fifth post has a comment. */
+const likersOf = (k: number, users: number) => Array.from({ length: k % 3 }, (_, j) => (k * 7 + j * 13) % users);
+const hasComment = (k: number) => k % 5 === 0;
+
+export async function seedDataset(uri: string, dbNames: { auth: string; users: string; posts: string }, size: DatasetSize): Promise<Dataset> {
+  const userIds = Array.from({ length: size.users }, () => new Types.ObjectId());
+  const postIds = Array.from({ length: size.posts }, () => new Types.ObjectId());
+  const now = Date.now();
+  // Users joined a year ago; posts are a minute apart, newest first by index.
+  const joined = new Date(now - 365 * 86_400_000);
+  const postedAt = (k: number) => new Date(now - (k + 1) * 60_000);
+
+  await withDatabase(uri, dbNames.auth, async (connection) => {
+    const User = await userModel(connection);
+    // One hash for everyone: bcrypt is slow on purpose, and every bench user has the same password.
+    const passwordHash = await bcrypt.hash(BENCH_PASSWORD, 10);
+    await insertInBatches(
+      User,
+      userIds.map((_id, i) => ({
+        _id,
+        username: `bench_${i}`,
+        usernameKey: `bench_${i}`,
+        name: `Bench User ${i}`,
+        email: `bench_${i}@example.com`,
+        passwordHash,
+        createdAt: joined,
+      })),
+    );
+  });
+
+  // User i follows the next followsPerUser users (wrapping), so everyone has that many followers too.
+  const follows = userIds.flatMap((followerId, i) =>
+    Array.from({ length: size.followsPerUser }, (_, step) => ({
+      followerId,
+      followeeId: userIds[(i + step + 1) % size.users]!,
+      createdAt: new Date(joined.getTime() + step * 1000),
+    })),
+  );
+  await withDatabase(uri, dbNames.users, async (connection) => {
+    const [Follow, UserStats] = await Promise.all([followModel(connection), userStatsModel(connection)]);
+    await insertInBatches(Follow, follows);
+    await insertInBatches(
+      UserStats,
+      userIds.map((_id) => ({ _id, followersCount: size.followsPerUser, followingCount: size.followsPerUser })),
+    );
+  });
+
+  const likes = postIds.flatMap((postId, k) => likersOf(k, size.users).map((u) => ({ postId, userId: userIds[u]!, createdAt: postedAt(k) })));
+  const comments = postIds.flatMap((postId, k) =>
+    hasComment(k) ? [{ postId, authorId: userIds[(k + 1) % size.users]!, content: `Reply to post ${k}`, createdAt: postedAt(k) }] : [],
+  );
+  await withDatabase(uri, dbNames.posts, async (connection) => {
+    const [Post, Like, Comment] = await Promise.all([postModel(connection), likeModel(connection), commentModel(connection)]);
+    await insertInBatches(
+      Post,
+      postIds.map((_id, k) => ({
+        _id,
+        authorId: userIds[k % size.users]!,
+        content: `Bench post ${k}: the quick brown fox jumps over the lazy dog.`,
+        editedAt: null,
+        likeCount: likersOf(k, size.users).length,
+        commentCount: hasComment(k) ? 1 : 0,
+        createdAt: postedAt(k),
+        updatedAt: postedAt(k),
+      })),
+    );
+    await insertInBatches(Like, likes);
+    await insertInBatches(Comment, comments);
+  });
+
+  return {
+    userIds: userIds.map(String),
+    postIds: postIds.map(String),
+    counts: { users: size.users, follows: follows.length, posts: size.posts, likes: likes.length, comments: comments.length },
+  };
+}
