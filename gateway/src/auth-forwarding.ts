@@ -3,9 +3,10 @@ import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FastifyRequest } from 'fastify';
 import { viewerFromAuthorization, type Viewer } from '../../subgraphs/common/src/auth';
-import { serviceUnavailable } from '../../subgraphs/common/src/errors';
+import { invalidToken, serviceUnavailable } from '../../subgraphs/common/src/errors';
 import { requestScope } from '../../subgraphs/common/src/http-server';
 import { REQUEST_ID_HEADER, type RequestScope } from '../../subgraphs/common/src/observability';
+import type { UserDirectory } from '../../subgraphs/common/src/user-directory';
 
 export interface GatewayContext extends RequestScope {
   viewer: Viewer | null;
@@ -17,12 +18,32 @@ export interface GatewayContext extends RequestScope {
 
 type Authentication = { viewer: Viewer | null } | { error: unknown };
 
+/** Accounts seen to exist are not asked about again for this long (accounts are never deleted through the API). */
+const KNOWN_ACCOUNT_TTL_MS = 10 * 60_000;
+const MAX_KNOWN_ACCOUNTS = 10_000;
+
 /**
  * Verifies a request's bearer token once, however many places ask (the rate
- * limiter's key, the GraphQL context, a REST route).
+ * limiter's key, the GraphQL context, a REST route), and makes sure the
+ * account it names exists: a validly signed token for an account that is gone
+ * (a database reset under the same key) must not write posts nobody wrote.
  */
-export function createAuthenticator(publicKey: string) {
+export function createAuthenticator(publicKey: string, directory: UserDirectory) {
   const verified = new WeakMap<FastifyRequest, Authentication>();
+  const knownAccounts = new Map<string, number>();
+  async function ensureAccountExists(viewer: Viewer, requestId: string): Promise<void> {
+    const seenAt = knownAccounts.get(viewer.id);
+    if (seenAt !== undefined && Date.now() - seenAt < KNOWN_ACCOUNT_TTL_MS) return;
+    let exists: boolean;
+    try {
+      exists = await directory.exists(viewer.id, requestId);
+    } catch (error) {
+      throw serviceUnavailable('The auth service is unavailable', { serviceName: 'auth', http: { status: 503 } }, error);
+    }
+    if (!exists) throw invalidToken('The account of this token does not exist');
+    if (knownAccounts.size >= MAX_KNOWN_ACCOUNTS) knownAccounts.clear();
+    knownAccounts.set(viewer.id, Date.now());
+  }
   const authenticate = (request: FastifyRequest): Authentication => {
     let result = verified.get(request);
     if (!result) {
@@ -47,7 +68,9 @@ export function createAuthenticator(publicKey: string) {
     async context(request: FastifyRequest): Promise<GatewayContext> {
       const result = authenticate(request);
       if ('error' in result) throw result.error;
-      return { ...requestScope(request), viewer: result.viewer, authorization: request.headers.authorization, clientIp: request.ip };
+      const scope = requestScope(request);
+      if (result.viewer) await ensureAccountExists(result.viewer, scope.requestId);
+      return { ...scope, viewer: result.viewer, authorization: request.headers.authorization, clientIp: request.ip };
     },
   };
 }

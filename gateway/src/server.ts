@@ -8,9 +8,10 @@ import { createLogger } from '../../subgraphs/common/src/logger';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { createAuthenticator, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
-import { queryLimitsPlugin, DEFAULT_QUERY_LIMITS } from './query-limits';
+import { operationLimitsPlugin, DEFAULT_OPERATION_LIMITS } from './operation-limits';
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
+import { createUserDirectory } from '../../subgraphs/common/src/user-directory';
 import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
 
@@ -31,7 +32,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
     buildService: ({ name, url }) => new ForwardingDataSource(name, url!),
   });
   const production = config.nodeEnv === 'production';
-  const auth = createAuthenticator(config.jwtPublicKey);
+  const auth = createAuthenticator(config.jwtPublicKey, createUserDirectory(config.subgraphs.auth));
 
   return {
     service: 'gateway',
@@ -47,7 +48,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
           production
             ? ApolloServerPluginLandingPageDisabled()
             : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-          queryLimitsPlugin(DEFAULT_QUERY_LIMITS),
+          operationLimitsPlugin(DEFAULT_OPERATION_LIMITS),
           ...(config.rateLimits.enabled ? [authRateLimitPlugin(config.rateLimits)] : []),
           ...plugins,
         ],

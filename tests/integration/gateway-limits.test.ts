@@ -54,6 +54,17 @@ describe('query depth and cost', () => {
     expect(costly.errors?.[0]?.message).toMatch(/^Query cost \d+ exceeds the limit of 25000$/);
   });
 
+  test.each([
+    ['a subscription', { query: 'subscription { me { id } }' }],
+    ['an operationName the document lacks', { query: 'query A { me { id } }', operationName: 'B' }],
+    ['two operations and no operationName', { query: 'query A { me { id } } query B { me { username } }' }],
+  ])('when the document holds %s, then it is refused as the client’s mistake', async (_label, body) => {
+    const response = await post(`${stack.gateway.url}/graphql`, body, { authorization: `Bearer ${user.token}` });
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(errors.map((error) => error.extensions.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
   test('when a batch (an array of operations) is posted, then it is refused', async () => {
     const response = await post(`${stack.gateway.url}/graphql`, [{ query: '{ me { id } }' }, { query: '{ me { id } }' }]);
     expect(response.status).toBe(400);

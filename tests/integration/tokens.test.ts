@@ -106,3 +106,22 @@ test.each(ENDPOINTS.slice(0, 2))('when $name gets a valid token, then me is its 
   const response = await client()<{ me: { id: string } }>('{ me { id } }', {}, { token: user.token });
   expect(response.data?.me.id).toBe(user.id);
 });
+
+describe('a validly signed token whose account does not exist (a database reset under the same key)', () => {
+  const ghost = () => signed({ sub: 'ffffffffffffffffffffffff' });
+
+  test('when it asks to post through GraphQL or REST, then it is UNAUTHENTICATED and nothing is written', async () => {
+    const posts = stack.posts.connection.collection('posts');
+    const before = await posts.countDocuments();
+    const graphql = await stack.graphql('mutation { createPost(input: { content: "from nobody" }) { id } }', {}, { token: ghost() });
+    expect(graphql.status).toBe(401);
+    expect(errorCodes(graphql)).toEqual(['UNAUTHENTICATED']);
+    const rest = await fetch(`${stack.gateway.url}/posts-api/v1/posts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ghost()}` },
+      body: JSON.stringify({ content: 'from nobody' }),
+    });
+    expect([rest.status, await rest.json()]).toEqual([401, { detail: 'The account of this token does not exist', code: 'UNAUTHENTICATED' }]);
+    expect(await posts.countDocuments()).toBe(before);
+  });
+});

@@ -34,8 +34,11 @@ export const badUserInput = (message: string, field?: string) =>
   apiError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const conflict = (message: string, field?: string) =>
   apiError(ErrorCode.CONFLICT, message, field ? { field } : {});
-export const serviceUnavailable = (message: string, extensions: Record<string, unknown> = {}) =>
-  apiError(ErrorCode.SERVICE_UNAVAILABLE, message, extensions);
+export const serviceUnavailable = (message: string, extensions: Record<string, unknown> = {}, cause?: unknown) =>
+  new GraphQLError(message, {
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...extensions },
+    ...(cause instanceof Error ? { originalError: cause } : {}),
+  });
 
 /** What the driver and mongoose throw while the database cannot be reached (as opposed to a bad command). */
 const DATABASE_UNREACHABLE = new Set([

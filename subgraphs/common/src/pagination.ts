@@ -23,6 +23,8 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+const MAX_DATE_MILLIS = 8.64e15;
+
 export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.createdAt.getTime(), position.id])).toString('base64url');
 }
@@ -37,7 +39,10 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
   const [millis, id] = parsed as unknown[];
-  if (typeof millis !== 'number' || !Number.isSafeInteger(millis) || millis < 0 || !isObjectId(id)) throw invalid();
+  // A JavaScript Date holds at most 8.64e15 ms; past that it is Invalid Date, which no query can use.
+  if (typeof millis !== 'number' || !Number.isSafeInteger(millis) || millis < 0 || millis > MAX_DATE_MILLIS || !isObjectId(id)) {
+    throw invalid();
+  }
   return { createdAt: new Date(millis), id: id.toLowerCase() };
 }
 

@@ -4,7 +4,7 @@ import { createContext, type Context } from './context';
 import { createFollowRepository } from './repositories/follow-repository';
 import { resolvers } from './resolvers';
 import { createFollowService } from './services/follow-service';
-import { createUserDirectory } from './services/user-directory';
+import { createUserDirectory } from '../../common/src/user-directory';
 
 /** The social graph: follows, and the follower counts of each user. */
 export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> {

@@ -3,7 +3,7 @@ import { badUserInput, notFound, unauthenticated } from '../../../common/src/err
 import { parseId } from '../../../common/src/ids';
 import type { FollowRepository } from '../repositories/follow-repository';
 import type { UserRef } from '../types';
-import type { UserDirectory } from './user-directory';
+import type { UserDirectory } from '../../../common/src/user-directory';
 
 export type FollowService = ReturnType<typeof createFollowService>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { measureOperation } from '../../gateway/src/query-limits';
+import { measureOperation } from '../../gateway/src/operation-limits';
 
 function measure(source: string, variables: Record<string, unknown> = {}) {
   const document = parse(source);

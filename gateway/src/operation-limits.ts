@@ -10,12 +10,12 @@ import {
 import { ErrorCode } from '../../subgraphs/common/src/errors';
 import { DEFAULT_PAGE_SIZE } from '../../subgraphs/common/src/pagination';
 
-export interface QueryLimits {
+export interface OperationLimits {
   maxDepth: number;
   maxCost: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 25_000 };
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 10, maxCost: 25_000 };
 
 interface Measure {
   depth: number;
@@ -62,24 +62,35 @@ export function measureOperation(
   return measure(operation.selectionSet, new Set());
 }
 
-function tooComplex(message: string): GraphQLError {
+function refused(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
 }
 
-/** Refuses, before any subgraph is asked, operations deeper or costlier than the limits. */
-export function queryLimitsPlugin<TContext extends BaseContext>(limits: QueryLimits): ApolloServerPlugin<TContext> {
+/**
+ * Refuses, before any subgraph is asked, what the gateway cannot or should not
+ * plan: no operation to run (an unknown operationName, or several operations
+ * and none named), a subscription (the graph has none), and operations deeper
+ * or costlier than the limits. These are the client's mistakes: 400, not the
+ * gateway's internal error.
+ */
+export function operationLimitsPlugin<TContext extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request }) {
-          if (!operation) return;
+          if (!operation) {
+            throw refused(
+              request.operationName ? `No operation named "${request.operationName}"` : 'The document holds several operations: name one in operationName',
+            );
+          }
+          if (operation.operation === 'subscription') throw refused('Subscriptions are not supported');
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
           }
           const { depth, cost } = measureOperation(operation, fragments, request.variables ?? {});
-          if (depth > limits.maxDepth) throw tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
-          if (cost > limits.maxCost) throw tooComplex(`Query cost ${cost} exceeds the limit of ${limits.maxCost}`);
+          if (depth > limits.maxDepth) throw refused(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
+          if (cost > limits.maxCost) throw refused(`Query cost ${cost} exceeds the limit of ${limits.maxCost}`);
         },
       };
     },

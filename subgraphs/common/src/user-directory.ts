@@ -1,22 +1,29 @@
-import { REQUEST_ID_HEADER } from '../../../common/src/observability';
+import { serviceUnavailable } from './errors';
+import { REQUEST_ID_HEADER } from './observability';
 
 const ENTITY_QUERY = 'query UserExists($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }';
-const TIMEOUT_MS = 5000;
+const TIMEOUT_MS = 4000;
 
 /**
  * Asks the auth subgraph, the owner of users, whether a user exists: over its
- * `_entities` endpoint, never by reading its database.
+ * `_entities` endpoint, never by reading its database. Used by the users
+ * subgraph (follow someone who exists) and the gateway (a token's user exists).
  */
 export function createUserDirectory(authUrl: string) {
   return {
     /** `requestId` travels on, so the auth subgraph logs the call under the same request. */
     async exists(userId: string, requestId: string): Promise<boolean> {
-      const response = await fetch(authUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
-        body: JSON.stringify({ query: ENTITY_QUERY, variables: { representations: [{ __typename: 'User', id: userId }] } }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      let response: Response;
+      try {
+        response = await fetch(authUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
+          body: JSON.stringify({ query: ENTITY_QUERY, variables: { representations: [{ __typename: 'User', id: userId }] } }),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+      } catch {
+        throw serviceUnavailable('The auth service is unavailable', { serviceName: 'auth' });
+      }
       const body = (await response.json().catch(() => null)) as { data?: { _entities?: unknown[] } } | null;
       const entities = body?.data?._entities;
       if (!response.ok || !Array.isArray(entities)) {
