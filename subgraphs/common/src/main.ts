@@ -6,7 +6,8 @@ import type { RunningService } from './http-server';
  * or SIGTERM. A configuration error is one line on stderr and exit code 1.
  */
 export function runService(name: string, start: () => Promise<RunningService>): void {
-  start().then(
+  // Through a promise, so that a configuration error thrown while building the arguments is caught too.
+  Promise.resolve().then(start).then(
     (service) => {
       const shutdown = () => {
         service.stop().then(

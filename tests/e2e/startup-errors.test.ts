@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect, test } from '@jest/globals';
+import { freePort } from '../helpers/free-port';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Runs a TypeScript entry point to its end; what it printed, and how it exited. */
+function run(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const cleanEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  for (const name of ['MONGODB_URI', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'NODE_ENV']) delete env[name];
+  return env;
+};
+
+test('when a process gets a bad setting, then it stops with one line naming the variable and exit code 1', async () => {
+  const { code, stderr } = await run('subgraphs/posts/src/main.ts', { ...cleanEnv(), MONGODB_URI: 'http://not-mongo' });
+  expect(code).toBe(1);
+  expect(stderr.trim().split('\n')).toEqual([
+    'posts-subgraph: invalid configuration: MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string (got "http://not-mongo")',
+  ]);
+});
+
+test('when a child of npm start fails, then everything stops, its error is shown, and the exit code is 1', async () => {
+  const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const env = { ...cleanEnv(), PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, BCRYPT_ROUNDS: '3' };
+  const { code, stderr } = await run('tools/start.ts', env);
+  expect(code).toBe(1);
+  expect(stderr).toContain('auth-subgraph: invalid configuration: BCRYPT_ROUNDS must be an integer from 4 to 15 (got "3")');
+  expect(stderr).toMatch(/auth stopped unexpectedly \(exit code 1\); stopping everything\./);
+}, 60_000);
+
+test('when npm start runs in production without keys, then it refuses to start and says which are missing', async () => {
+  const { code, stderr } = await run('tools/start.ts', { ...cleanEnv(), NODE_ENV: 'production' });
+  expect(code).toBe(1);
+  expect(stderr).toContain('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production');
+});
