@@ -5,6 +5,8 @@ import { startEmbeddedMongo } from '../tools/embedded-mongo';
 const DOCS = 100_000;
 const AUTHORS = 1_000;
 const QUERIES = 200;
+const FEED_AUTHORS = 101;
+const FEED_LIMIT = 21;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,11 +49,37 @@ async function main(): Promise<void> {
       if (page.length !== 20) throw new Error(`expected 20 posts, got ${page.length}`);
     }
 
+    // The home feed as the posts subgraph asks for it: followed authors plus self, first+1 posts,
+    // and the next page after the (createdAt, _id) cursor of the page's last post.
+    const feedFirst: number[] = [];
+    const feedNext: number[] = [];
+    const sort = { createdAt: -1, _id: -1 } as const;
+    for (let q = 0; q < QUERIES; q++) {
+      const followed = Array.from({ length: FEED_AUTHORS }, (_, i) => authors[(q * 11 + i * 7) % AUTHORS]);
+      t = performance.now();
+      const page = await posts.find({ authorId: { $in: followed } }).sort(sort).limit(FEED_LIMIT).toArray();
+      feedFirst.push(performance.now() - t);
+      const last = page[FEED_LIMIT - 2];
+      if (page.length !== FEED_LIMIT || !last) throw new Error(`expected ${FEED_LIMIT} posts, got ${page.length}`);
+      const after = { $or: [{ createdAt: { $lt: last.createdAt } }, { createdAt: last.createdAt, _id: { $lt: last._id } }] };
+      t = performance.now();
+      const next = await posts.find({ authorId: { $in: followed }, ...after }).sort(sort).limit(FEED_LIMIT).toArray();
+      feedNext.push(performance.now() - t);
+      if (next.length !== FEED_LIMIT || !next[0]?._id.equals(page[FEED_LIMIT - 1]?._id)) throw new Error('the next page does not follow the first');
+    }
+
     console.log(`insert ${DOCS} documents (insertMany, 2 unique indexes): ${(insertMs / 1000).toFixed(2)} s`);
     console.log(
       `find $in 50 authorIds of ${AUTHORS} over ${DOCS} posts, sort (createdAt,_id) desc, limit 20: ` +
         `median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms over ${QUERIES} queries`,
     );
+    const feed = (what: string, xs: number[]) =>
+      console.log(
+        `feed: find $in ${FEED_AUTHORS} authorIds, sort (createdAt,_id) desc, limit ${FEED_LIMIT}${what}: ` +
+          `median ${median(xs).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms over ${QUERIES} queries`,
+      );
+    feed('', feedFirst);
+    feed(', after a cursor', feedNext);
   } finally {
     await client.close();
     await server.stop();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Query } from 'mingo';
 import { Binary, type Document, ObjectId, idFirst, isPlainObject, keyOf } from './bson';
 import { CommandError, badValue, immutableField, indexKeySpecsConflict, indexNotFound, indexOptionsConflict, invalidOptions } from './errors';
-import { type Entry, Index, defaultIndexName } from './indexes';
+import { type Entry, Index, type Ordered, byKeysThenSeq, defaultIndexName } from './indexes';
+import { type SortSpec, mergeSorted } from './sort';
 
 const LOOKUP_SKIP = (v: unknown) =>
   v === null || v === undefined || v instanceof RegExp || Array.isArray(v) || isPlainObject(v);
@@ -21,6 +22,16 @@ function withoutEquality(filter: Document, field: string): Document {
   if (!isPlainObject(cond)) return rest;
   const { $in: _in, $eq: _eq, ...others } = cond;
   return Object.keys(others).length ? { ...rest, [field]: others } : rest;
+}
+
+/** The documents of merged runs, each once: an array on the leading field puts an entry in several runs. */
+function* distinctDocs(items: Iterable<Ordered>): Generator<Document> {
+  const seen = new Set<Entry>();
+  for (const { entry } of items) {
+    if (seen.has(entry)) continue;
+    seen.add(entry);
+    yield entry.doc;
+  }
 }
 
 /**
@@ -63,6 +74,27 @@ export class Collection {
     if (!planned) return { docs: this.all(), residual: filter };
     const entries = [...planned.entries].sort((a, b) => a.seq - b.seq);
     return { docs: entries.map((e) => e.doc), residual: withoutEquality(filter, planned.field) };
+  }
+
+  /**
+   * The candidates already in `sort` order, produced lazily, when an index yields them so: an
+   * equality or `$in` on its leading field and a sort on exactly its other fields (as declared or
+   * all reversed). The order is the one `candidates` + `sortDocs` give (ties in natural order,
+   * arrays and missing fields as `sortDocs` takes them), so a limited find reads only as far as it
+   * needs, as mongod does walking the index. Undefined when no index serves; an `_id` lookup is
+   * left to `candidates`, it has at most a few documents.
+   */
+  inSortOrder(filter: Document, sort: SortSpec): { docs: Iterable<Document>; residual: Document } | undefined {
+    if ('_id' in filter && equalityKeys(filter._id)) return undefined;
+    for (const index of this.indexes) {
+      const order = index.servesLookups && index.leadingField in filter ? index.orderFor(sort) : undefined;
+      const keys = order && equalityKeys(filter[index.leadingField]);
+      if (!order || !keys) continue;
+      const runs = [...new Set(keys)].map((k) => index.ordered(k, order));
+      const merged = mergeSorted(runs, (a: Ordered, b: Ordered) => byKeysThenSeq(a, b, order));
+      return { docs: distinctDocs(merged), residual: withoutEquality(filter, index.leadingField) };
+    }
+    return undefined;
   }
 
   private plan(filter: Document): { entries: Set<Entry>; field: string } | undefined {

@@ -1,6 +1,7 @@
 import { Query } from 'mingo';
 import { type Document, keyOf, shellValue, valuesAt } from './bson';
 import { CommandError, badValue, notSupported } from './errors';
+import { type SortSpec, compareKeys, insertionPoint, sortKeys } from './sort';
 
 const UNSUPPORTED_KINDS = new Set(['text', '2d', '2dsphere', 'geoHaystack']);
 
@@ -11,6 +12,50 @@ export interface Entry {
   seq: number;
 }
 
+/** An entry with the values it sorts by in one of an index's orders. */
+export interface Ordered {
+  entry: Entry;
+  keys: unknown[];
+}
+
+/**
+ * The entries holding one leading-field value, and, once a read has asked for them, the same
+ * entries in each order the index serves (see `Index.ordered`), kept sorted as entries come and go
+ * so that no read has to sort a bucket again.
+ */
+class Bucket {
+  readonly entries = new Set<Entry>();
+  private readonly orders = new Map<SortSpec, Ordered[]>();
+
+  add(entry: Entry): void {
+    this.entries.add(entry);
+    for (const [spec, items] of this.orders) {
+      const item = { entry, keys: sortKeys(entry.doc, spec) };
+      items.splice(insertionPoint(items, item, (a, b) => byKeysThenSeq(a, b, spec)), 0, item);
+    }
+  }
+
+  delete(entry: Entry): void {
+    if (!this.entries.delete(entry)) return;
+    for (const items of this.orders.values()) items.splice(items.findIndex((o) => o.entry === entry), 1);
+  }
+
+  ordered(spec: SortSpec): Ordered[] {
+    let items = this.orders.get(spec);
+    if (!items) {
+      items = Array.from(this.entries, (entry) => ({ entry, keys: sortKeys(entry.doc, spec) }));
+      items.sort((a, b) => byKeysThenSeq(a, b, spec));
+      this.orders.set(spec, items);
+    }
+    return items;
+  }
+}
+
+/** What `sortDocs` does with the same documents: sort keys first, then natural order. */
+export function byKeysThenSeq(a: Ordered, b: Ordered, spec: SortSpec): number {
+  return compareKeys(a.keys, b.keys, spec) || a.entry.seq - b.entry.seq;
+}
+
 export interface IndexField {
   name: string;
   path: string[];
@@ -19,7 +64,8 @@ export interface IndexField {
 /**
  * One declared index. Unique indexes keep a hash map from full key to document id
  * (so uniqueness is checked without a scan); every index usable for lookups keeps
- * a map from its leading field's value to the entries holding it.
+ * a map from its leading field's value to the entries holding it, which can also
+ * hand them out sorted by the other fields, as mongod reads an index range.
  */
 export class Index {
   readonly name: string;
@@ -30,7 +76,9 @@ export class Index {
   readonly partial: Query | undefined;
   readonly spec: Document;
   private readonly full = new Map<string, string>();
-  private readonly lead = new Map<string, Set<Entry>>();
+  private readonly lead = new Map<string, Bucket>();
+  /** The sorts this index serves from a bucket: its fields after the first as declared, and all reversed. */
+  private readonly orders: SortSpec[];
 
   constructor(spec: Document) {
     const key = spec.key as unknown;
@@ -50,6 +98,20 @@ export class Index {
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression as Document, {}) : undefined;
     const { v: _v, key: _key, name: _name, ...options } = spec;
     this.spec = { v: 2, key: this.key, name: this.name, ...options };
+    const rest = this.fields.slice(1);
+    const dirs = rest.map((f) => this.key[f.name] as unknown);
+    this.orders =
+      rest.length && dirs.every((d) => d === 1 || d === -1)
+        ? [1, -1].map((sign) => rest.map((f, i): [string[], number] => [f.path, (dirs[i] as number) * sign]))
+        : [];
+  }
+
+  /** This index's own copy of `sort` when a bucket can yield its entries in that order, else undefined. */
+  orderFor(sort: SortSpec): SortSpec | undefined {
+    const same = (spec: SortSpec) =>
+      spec.length === sort.length &&
+      spec.every(([path, dir], i) => dir === sort[i]?.[1] && path.join('.') === sort[i]?.[0].join('.'));
+    return this.orders.find(same);
   }
 
   /** Whether equality on the leading field can be answered from this index alone. */
@@ -108,9 +170,9 @@ export class Index {
     if (this.unique) for (const k of full) this.full.set(k, entry.id);
     if (this.servesLookups) {
       for (const k of lead) {
-        let entries = this.lead.get(k);
-        if (!entries) this.lead.set(k, (entries = new Set()));
-        entries.add(entry);
+        let bucket = this.lead.get(k);
+        if (!bucket) this.lead.set(k, (bucket = new Bucket()));
+        bucket.add(entry);
       }
     }
   }
@@ -122,15 +184,20 @@ export class Index {
     if (this.unique) for (const k of full) if (this.full.get(k) === entry.id) this.full.delete(k);
     if (this.servesLookups) {
       for (const k of lead) {
-        const entries = this.lead.get(k);
-        entries?.delete(entry);
-        if (entries?.size === 0) this.lead.delete(k);
+        const bucket = this.lead.get(k);
+        bucket?.delete(entry);
+        if (bucket?.entries.size === 0) this.lead.delete(k);
       }
     }
   }
 
   lookup(valueKey: string): Iterable<Entry> {
-    return this.lead.get(valueKey) ?? [];
+    return this.lead.get(valueKey)?.entries ?? [];
+  }
+
+  /** The entries holding a leading-field value, sorted by `order` (from `orderFor`) then natural order. */
+  ordered(valueKey: string, order: SortSpec): Ordered[] {
+    return this.lead.get(valueKey)?.ordered(order) ?? [];
   }
 
   /** Same key pattern and the options that make two indexes different in mongod's eyes. */

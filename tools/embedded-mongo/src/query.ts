@@ -56,15 +56,22 @@ export interface FindOptions {
 /** Documents of `coll` matching `filter`, in natural order; at most `limit` of them when given. */
 export function matching(coll: Collection | undefined, filter: unknown, limit = Infinity): Document[] {
   const full = compileFilter(filter);
-  if (!coll) return [];
-  const { docs, residual } = coll.candidates((filter ?? {}) as Document);
-  if (Object.keys(residual).length === 0) return docs.slice(0, limit);
-  const query = residual === filter ? full : compileFilter(residual);
+  return coll ? firstMatches(coll.candidates((filter ?? {}) as Document), filter, full, limit) : [];
+}
+
+/** The first `limit` candidates that pass the residual filter, the part of `filter` the index has not proved. */
+function firstMatches(
+  { docs, residual }: { docs: Iterable<Document>; residual: Document },
+  filter: unknown,
+  full: Query,
+  limit: number,
+): Document[] {
+  const query = Object.keys(residual).length === 0 ? undefined : residual === filter ? full : compileFilter(residual);
   const out: Document[] = [];
   try {
     for (const doc of docs) {
       if (out.length >= limit) break;
-      if (query.test(doc)) out.push(doc);
+      if (!query || query.test(doc)) out.push(doc);
     }
   } catch (err) {
     throw badValue((err as Error).message);
@@ -72,13 +79,23 @@ export function matching(coll: Collection | undefined, filter: unknown, limit = 
   return out;
 }
 
-/** Matching documents, sorted, skipped, limited and projected; `_id` stays the first field. */
+/**
+ * Matching documents, sorted, skipped, limited and projected; `_id` stays the first field.
+ * A limited sort that an index yields in order reads only the first skip+limit matches.
+ */
 export function findDocs(coll: Collection | undefined, filter: unknown, opts: FindOptions = {}): Document[] {
   const sort = sortSpec(opts.sort);
   const skip = typeof opts.skip === 'number' && opts.skip > 0 ? opts.skip : 0;
   const limit = typeof opts.limit === 'number' && opts.limit !== 0 ? Math.abs(opts.limit) : Infinity;
-  let docs = matching(coll, filter, sort ? Infinity : skip + limit);
-  if (sort) docs = sortDocs(docs, sort, skip + limit);
+  const full = compileFilter(filter);
+  const query = (filter ?? {}) as Document;
+  const inOrder = sort && limit < Infinity ? coll?.inSortOrder(query, sort) : undefined;
+  let docs: Document[] = [];
+  if (inOrder) docs = firstMatches(inOrder, filter, full, skip + limit);
+  else if (coll) {
+    docs = firstMatches(coll.candidates(query), filter, full, sort ? Infinity : skip + limit);
+    if (sort) docs = sortDocs(docs, sort, skip + limit);
+  }
   docs = docs.slice(skip, skip + limit);
   if (!isPlainObject(opts.projection) || Object.keys(opts.projection).length === 0) return docs;
   try {

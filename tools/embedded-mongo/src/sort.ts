@@ -102,10 +102,12 @@ function sortKey(doc: Document, path: string[], dir: number): unknown {
   return values.reduce((best, v) => (compareValues(v, best) * dir < 0 ? v : best));
 }
 
+export type SortSpec = [string[], number][];
+
 /** A validated sort specification, `$natural` dropped; undefined when there is nothing to sort by. */
-export function sortSpec(sort: unknown): [string[], number][] | undefined {
+export function sortSpec(sort: unknown): SortSpec | undefined {
   if (!isPlainObject(sort)) return undefined;
-  const fields: [string[], number][] = [];
+  const fields: SortSpec = [];
   for (const [name, dir] of Object.entries(sort)) {
     if (name === '$natural') continue;
     if (dir !== 1 && dir !== -1) throw badValue('$sort key ordering must be 1 (for ascending) or -1 (for descending)');
@@ -114,34 +116,81 @@ export function sortSpec(sort: unknown): [string[], number][] | undefined {
   return fields.length ? fields : undefined;
 }
 
+/** The values `doc` sorts by under `spec`. */
+export function sortKeys(doc: Document, spec: SortSpec): unknown[] {
+  return spec.map(([path, dir]) => sortKey(doc, path, dir));
+}
+
+/** The order of two documents' sort keys under `spec`; 0 when they tie on every key. */
+export function compareKeys(a: unknown[], b: unknown[], spec: SortSpec): number {
+  for (let k = 0; k < spec.length; k++) {
+    const c = compareValues(a[k], b[k]) * (spec[k] as [string[], number])[1];
+    if (c) return c;
+  }
+  return 0;
+}
+
 /**
  * A stable sort (documents equal on every key keep their natural order). With a small
  * `keep`, only the first `keep` documents are selected, which spares sorting the rest.
  */
-export function sortDocs(docs: Document[], spec: [string[], number][], keep = Infinity): Document[] {
+export function sortDocs(docs: Document[], spec: SortSpec, keep = Infinity): Document[] {
   type Keyed = { doc: Document; i: number; keys: unknown[] };
-  const order = (x: Keyed, y: Keyed): number => {
-    for (let k = 0; k < spec.length; k++) {
-      const c = compareValues(x.keys[k], y.keys[k]) * (spec[k] as [string[], number])[1];
-      if (c) return c;
-    }
-    return x.i - y.i;
-  };
-  const keyOf = (doc: Document, i: number): Keyed => ({ doc, i, keys: spec.map(([path, dir]) => sortKey(doc, path, dir)) });
+  const order = (x: Keyed, y: Keyed): number => compareKeys(x.keys, y.keys, spec) || x.i - y.i;
+  const keyOf = (doc: Document, i: number): Keyed => ({ doc, i, keys: sortKeys(doc, spec) });
   if (keep * 8 >= docs.length) return docs.map(keyOf).sort(order).map((k) => k.doc);
   const top: Keyed[] = [];
   docs.forEach((doc, i) => {
     const item = keyOf(doc, i);
     if (top.length === keep && order(item, top[keep - 1] as Keyed) >= 0) return;
-    let lo = 0;
-    let hi = top.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (order(top[mid] as Keyed, item) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    top.splice(lo, 0, item);
+    top.splice(insertionPoint(top, item, order), 0, item);
     if (top.length > keep) top.pop();
   });
   return top.map((k) => k.doc);
+}
+
+/** Where `item` goes in the sorted `items`: after every element that does not sort after it. */
+export function insertionPoint<T>(items: T[], item: T, order: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (order(items[mid] as T, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The items of sorted runs in one sorted order, lazily: a k-way merge over a binary heap of
+ * the runs' next items, so the first n items cost about n·log(k) comparisons however long the runs are.
+ */
+export function* mergeSorted<T>(runs: T[][], order: (a: T, b: T) => number): Generator<T> {
+  const heads = runs.filter((run) => run.length > 0).map((run) => ({ run, at: 0 }));
+  type Head = (typeof heads)[number];
+  const before = (i: number, j: number): boolean => {
+    const a = heads[i] as Head;
+    const b = heads[j] as Head;
+    return order(a.run[a.at] as T, b.run[b.at] as T) < 0;
+  };
+  const siftDown = (i: number): void => {
+    for (;;) {
+      let least = i;
+      for (const child of [2 * i + 1, 2 * i + 2]) if (child < heads.length && before(child, least)) least = child;
+      if (least === i) return;
+      [heads[i], heads[least]] = [heads[least] as Head, heads[i] as Head];
+      i = least;
+    }
+  };
+  for (let i = (heads.length >> 1) - 1; i >= 0; i--) siftDown(i);
+  while (heads.length > 0) {
+    const top = heads[0] as Head;
+    yield top.run[top.at++] as T;
+    if (top.at === top.run.length) {
+      const last = heads.pop() as Head;
+      if (heads.length === 0) return;
+      heads[0] = last;
+    }
+    siftDown(0);
+  }
 }
