@@ -13,9 +13,9 @@ import { usersRoutes } from './users-routes';
 import { useStrictValidation, validationDetails } from './validation';
 
 const SERVICES = [
-  { prefix: '/auth-api', hello: 'Hello from Auth Services', routes: authRoutes },
-  { prefix: '/posts-api', hello: 'Hello from Posts Services', routes: postsRoutes },
-  { prefix: '/users-api', hello: 'Hello from User Services', routes: usersRoutes },
+  { prefix: '/auth-api', tag: 'Auth', hello: 'Hello from Auth Services', routes: authRoutes },
+  { prefix: '/posts-api', tag: 'Posts', hello: 'Hello from Posts Services', routes: postsRoutes },
+  { prefix: '/users-api', tag: 'Users', hello: 'Hello from User Services', routes: usersRoutes },
 ] as const;
 
 /**
@@ -119,7 +119,7 @@ export async function registerRestApi(
       service.prefix,
       {
         schema: {
-          tags: [service.prefix === '/auth-api' ? 'Auth' : service.prefix === '/posts-api' ? 'Posts' : 'Users'],
+          tags: [service.tag],
           summary: 'Service greeting',
           response: { 200: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } },
         },
