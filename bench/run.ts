@@ -21,6 +21,7 @@ import mongoose from 'mongoose';
 import { pageSelection, POST_FIELDS } from '../gateway/src/rest/shapes';
 import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
 import { createTokenIssuer } from '../subgraphs/auth/src/services/tokens';
+import { waitUntilHealthy } from '../tools/wait-until-healthy';
 import { freePort } from '../tests/helpers/free-port';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, type DatasetSize } from './seed';
@@ -78,15 +79,6 @@ async function stop(child: ChildProcess): Promise<void> {
     child.once('exit', resolve);
     child.kill('SIGTERM');
   });
-}
-
-async function waitUntilHealthy(port: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`nothing healthy on port ${port} after 60 s`);
 }
 
 async function startMongo(): Promise<string> {
@@ -255,9 +247,9 @@ async function main(): Promise<void> {
   if (flags.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
   const profiled = (name: string) => ({ nodeFlags: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [] });
   for (const name of SUBGRAPHS) launch(name, `subgraphs/${name}/src/main.ts`, env, profiled(name));
-  await Promise.all(subgraphPorts.map(waitUntilHealthy));
+  await Promise.all(subgraphPorts.map((port) => waitUntilHealthy('subgraph', port)));
   const gateway = launch('gateway', 'gateway/src/main.ts', env, profiled('gateway'));
-  await waitUntilHealthy(gatewayPort);
+  await waitUntilHealthy('gateway', gatewayPort);
   console.log(`system up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const issue = createTokenIssuer(keys.privateKey, 86_400);

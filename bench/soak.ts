@@ -14,13 +14,12 @@
  * answer 429 to a load from one address, and this measures the system, not
  * the limiter. Logs are at `warn`, so that logging does not dominate the CPU.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort } from '../tests/helpers/free-port';
+import { startSystemProcess } from '../tests/helpers/system-process';
 import { mulberry32 } from '../tests/helpers/random';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -51,31 +50,6 @@ interface GraphQLBody<TData = unknown> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-async function startSystem(): Promise<{ child: ChildProcess; base: string }> {
-  const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: `${gateway}`,
-    AUTH_PORT: `${auth}`,
-    POSTS_PORT: `${posts}`,
-    USERS_PORT: `${users}`,
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_ENABLED: 'false',
-  };
-  for (const name of ['MONGODB_URI', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'NODE_ENV']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Chirp is running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was up:\n${output}`)));
-  });
-  child.stdout!.resume();
-  return { child, base: `http://127.0.0.1:${gateway}` };
-}
-
 /** The start.ts process (which also runs the embedded database) and its children, named by what they run. */
 function processTree(root: number): Map<string, number> {
   const tree = new Map([['start.ts + embedded mongo', root]]);
@@ -97,13 +71,8 @@ async function main(): Promise<void> {
   const random = mulberry32(Number(process.env.SOAK_SEED ?? 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
-  const { child, base } = await startSystem();
-  const stopSystem = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const system = await startSystemProcess({ env: { LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false' } });
+  const { child, gatewayUrl: base } = system;
 
   try {
     const graphql = async <TData>(query: string, variables: Record<string, unknown>, token?: string): Promise<TData> => {
@@ -266,9 +235,11 @@ async function main(): Promise<void> {
     console.log(`Written to ${path.relative(ROOT, RESULTS)}`);
 
     const failed = serverErrors > 0 || result['5xx'] > 0 || result.errors > 0 || lost > 0;
+    // The services log at warn: on a failed soak, what they said is the first place to look.
+    if (failed) console.error(`\nWhat the services logged:\n${system.output().slice(-20_000)}`);
     process.exitCode = failed ? 1 : 0;
   } finally {
-    await stopSystem();
+    await system.stop();
   }
 }
 

@@ -12,10 +12,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
 import { startEmbeddedMongo } from './embedded-mongo';
+import { waitUntilHealthy } from './wait-until-healthy';
 
 const ROOT = path.resolve(__dirname, '..');
 const STOP_GRACE_MS = 4000;
-const START_TIMEOUT_MS = 60_000;
 
 interface ServiceSpec {
   name: string;
@@ -66,17 +66,6 @@ function launch(spec: ServiceSpec, env: NodeJS.ProcessEnv): void {
   });
 }
 
-async function waitUntilHealthy(spec: ServiceSpec): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (stopping) throw new Error('stopping');
-    const response = await fetch(`http://127.0.0.1:${spec.port}/health`).catch(() => null);
-    if (response?.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${spec.name} did not answer on port ${spec.port} within ${START_TIMEOUT_MS / 1000} s`);
-}
-
 async function shutdown(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -119,9 +108,10 @@ async function main(): Promise<void> {
   });
 
   for (const spec of subgraphs) launch(spec, env);
-  await Promise.all(subgraphs.map(waitUntilHealthy));
+  const healthy = (spec: ServiceSpec) => waitUntilHealthy(spec.name, spec.port, { giveUp: () => stopping });
+  await Promise.all(subgraphs.map(healthy));
   launch(gateway, env);
-  await waitUntilHealthy(gateway);
+  await healthy(gateway);
 
   const base = `http://localhost:${gateway.port}`;
   console.log(

@@ -1,51 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { freePort } from '../helpers/free-port';
 import { graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { startSystemProcess, type SystemProcess } from '../helpers/system-process';
 
 /**
  * Runs `npm start`'s script as a user would (here with free ports and its own
  * embedded database) and walks the README's first steps through the gateway.
  */
 describe('npm start', () => {
-  let child: ChildProcess;
-  let output = '';
+  let system: SystemProcess;
   let graphql: GraphQLClient;
 
   beforeAll(async () => {
-    const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, LOG_LEVEL: 'info' };
-    delete env.MONGODB_URI;
-    delete env.JWT_PRIVATE_KEY;
-    delete env.JWT_PUBLIC_KEY;
-    delete env.NODE_ENV;
-    child = spawn(process.execPath, ['--import', 'tsx', 'tools/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (output.includes('Chirp is running')) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 100);
-      child.once('exit', (code) => {
-        clearInterval(timer);
-        reject(new Error(`npm start exited with ${code}:\n${output}`));
-      });
-    });
-    graphql = graphqlClient(`http://127.0.0.1:${gateway}/graphql`);
+    system = await startSystemProcess({ env: { LOG_LEVEL: 'info' } });
+    graphql = graphqlClient(`${system.gatewayUrl}/graphql`);
   }, 90_000);
 
   afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (system?.child.exitCode === null) system.child.kill('SIGKILL');
   });
 
   test('when it is up, then it prints the gateway URL and serves register, post, follow and feed', async () => {
-    expect(output).toMatch(/GraphQL: +http:\/\/localhost:\d+\/graphql/);
+    expect(system.output()).toMatch(/GraphQL: +http:\/\/localhost:\d+\/graphql/);
     const register = (username: string) =>
       graphql<{ register: { token: string; user: { id: string } } }>(
         'mutation ($input: RegisterInput!) { register(input: $input) { token user { id } } }',
@@ -75,8 +50,12 @@ describe('npm start', () => {
       token,
       headers: { 'x-request-id': requestId },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Log lines are written asynchronously: wait for each process's line rather than for a while.
+    for (const service of ['gateway', 'auth-subgraph', 'users-subgraph']) {
+      await system.waitFor(new RegExp(`"name":"${service}".*"requestId":"${requestId}"`));
+    }
 
+    const output = system.output();
     const lines = output.split('\n').filter((line) => line.includes(requestId));
     const services = new Set(lines.map((line) => (JSON.parse(line) as { name: string }).name));
     expect([...services].sort()).toEqual(['auth-subgraph', 'gateway', 'users-subgraph']);
@@ -85,8 +64,6 @@ describe('npm start', () => {
   });
 
   test('when it gets SIGTERM, then every process stops and it exits 0', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await system.stop()).toBe(0);
   });
 });

@@ -36,8 +36,8 @@ test('when the seed runs, then a demo user logs in to a populated feed with like
 
 test('when the seed runs again, then it logs in instead of failing and likes stay counted once', async () => {
   await seed();
-  const post = await stack.graphql('{ userByUsername(username: "grace") { id } }');
-  expect(post.data!.userByUsername).not.toBeNull();
+  const grace = await stack.graphql('{ userByUsername(username: "grace") { id } }');
+  expect(grace.data!.userByUsername).not.toBeNull();
   const login = await stack.graphql<{ login: { token: string } }>(
     'mutation { login(input: { username: "grace", password: "chirp-demo-password" }) { token } }',
   );

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
 import { freePort } from '../helpers/free-port';
+import { freshEnv } from '../helpers/system-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -17,14 +18,8 @@ function run(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | nu
   });
 }
 
-const cleanEnv = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  for (const name of ['MONGODB_URI', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'NODE_ENV']) delete env[name];
-  return env;
-};
-
 test('when a process gets a bad setting, then it stops with one line naming the variable and exit code 1', async () => {
-  const { code, stderr } = await run('subgraphs/posts/src/main.ts', { ...cleanEnv(), MONGODB_URI: 'http://not-mongo' });
+  const { code, stderr } = await run('subgraphs/posts/src/main.ts', freshEnv({ LOG_LEVEL: 'warn', MONGODB_URI: 'http://not-mongo' }));
   expect(code).toBe(1);
   expect(stderr.trim().split('\n')).toEqual([
     'posts-subgraph: invalid configuration: MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string (got "http://not-mongo")',
@@ -33,7 +28,7 @@ test('when a process gets a bad setting, then it stops with one line naming the 
 
 test('when a child of npm start fails, then everything stops, its error is shown, and the exit code is 1', async () => {
   const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const env = { ...cleanEnv(), PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, BCRYPT_ROUNDS: '3' };
+  const env = freshEnv({ LOG_LEVEL: 'warn', PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, BCRYPT_ROUNDS: '3' });
   const { code, stderr } = await run('tools/start.ts', env);
   expect(code).toBe(1);
   expect(stderr).toContain('auth-subgraph: invalid configuration: BCRYPT_ROUNDS must be an integer from 4 to 15 (got "3")');
@@ -41,7 +36,7 @@ test('when a child of npm start fails, then everything stops, its error is shown
 }, 60_000);
 
 test('when npm start runs in production without keys, then it refuses to start and says which are missing', async () => {
-  const { code, stderr } = await run('tools/start.ts', { ...cleanEnv(), NODE_ENV: 'production' });
+  const { code, stderr } = await run('tools/start.ts', freshEnv({ LOG_LEVEL: 'warn', NODE_ENV: 'production' }));
   expect(code).toBe(1);
   expect(stderr).toContain('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production');
 });

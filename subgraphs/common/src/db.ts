@@ -72,12 +72,6 @@ export function afterCursorFilter(cursor: CursorPosition | null, order: SortOrde
   };
 }
 
-/** Lean documents carry `_id`; the API speaks of `id` as a hex string. */
-export function withId<T extends { _id: unknown }>(doc: T): Omit<T, '_id' | '__v'> & { id: string } {
-  const { _id, __v: _version, ...rest } = doc as T & { __v?: unknown };
-  return { ...rest, id: String(_id) };
-}
-
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { duplicateKeyFields, isDuplicateKeyError, operator, withId } from '../../../common/src/db';
+import { duplicateKeyFields, isDuplicateKeyError, operator } from '../../../common/src/db';
 import { conflict } from '../../../common/src/errors';
 import { userModel } from '../models/user';
 
@@ -25,8 +25,8 @@ export type UserRepository = Awaited<ReturnType<typeof createUserRepository>>;
 export async function createUserRepository(connection: Connection) {
   const User = await userModel(connection);
   const toRecord = (doc: { _id: unknown; username: string; name: string; email: string; createdAt: Date }): UserRecord => {
-    const { id, username, name, email, createdAt } = withId(doc);
-    return { id, username, name, email, createdAt };
+    const { _id, username, name, email, createdAt } = doc;
+    return { id: String(_id), username, name, email, createdAt };
   };
 
   return {
