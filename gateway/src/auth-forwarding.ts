@@ -1,5 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FastifyRequest } from 'fastify';
 import { viewerFromAuthorization, type Viewer } from '../../subgraphs/common/src/auth';
@@ -7,6 +5,7 @@ import { invalidToken, serviceUnavailable } from '../../subgraphs/common/src/err
 import { requestScope } from '../../subgraphs/common/src/http-server';
 import { REQUEST_ID_HEADER, type RequestScope } from '../../subgraphs/common/src/observability';
 import type { UserDirectory } from '../../subgraphs/common/src/user-directory';
+import { subgraphFetcher } from './subgraph-fetcher';
 
 export interface GatewayContext extends RequestScope {
   viewer: Viewer | null;
@@ -76,64 +75,6 @@ export function createAuthenticator(publicKey: string, directory: UserDirectory)
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
-
-/** A subgraph that has not answered by then is reported unavailable, so the gateway answers within 5 s. */
-export const SUBGRAPH_TIMEOUT_MS = 4000;
-
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-
-/**
- * Idle sockets stay open for the next call (no TCP handshake per subgraph
- * call), and close after 30 s, well before a fastify subgraph's own 72 s, so
- * a reused socket is never one the subgraph is closing.
- */
-const AGENT_OPTIONS = { keepAlive: true, timeout: 30_000 };
-const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Agent(AGENT_OPTIONS) };
-
-/**
- * The gateway's subgraph calls over node:http with keep-alive agents. Global
- * fetch (undici) streamed each small JSON body through WHATWG streams in
- * several socket writes, a quarter of the gateway's CPU under load (see
- * docs/BENCHMARKS.md); here headers and body leave in one write. It answers
- * only what RemoteGraphQLDataSource reads of a response.
- */
-export const subgraphFetcher: Fetcher = (url, init = {}) =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const request = (target.protocol === 'https:' ? https : http).request(
-      target,
-      { method: init.method ?? 'POST', headers: init.headers as http.OutgoingHttpHeaders, agent: agents[target.protocol as keyof typeof agents] },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          clearTimeout(timer);
-          const body = Buffer.concat(chunks).toString('utf8');
-          const status = response.statusCode ?? 0;
-          const header = (name: string) => [response.headers[name.toLowerCase()] ?? []].flat().join(', ') || null;
-          resolve({
-            url,
-            status,
-            statusText: response.statusMessage ?? '',
-            ok: status >= 200 && status < 300,
-            headers: { get: header },
-            text: async () => body,
-            json: async () => JSON.parse(body),
-          } as never);
-        });
-      },
-    );
-    const timer = setTimeout(
-      () => request.destroy(new Error(`no answer from ${target.host} within ${SUBGRAPH_TIMEOUT_MS} ms`)),
-      SUBGRAPH_TIMEOUT_MS,
-    );
-    request.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    request.end(init.body as string | undefined);
-  });
 
 /**
  * Every subgraph call carries the caller's token and the request id, so one
