@@ -46,6 +46,11 @@ function header(event: ApiGatewayEvent, name: string): string | undefined {
   return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
+/** The caller's address as API Gateway saw the connection: never a header the client could write. */
+export function sourceIp(event: ApiGatewayEvent): string | null {
+  return (isV2(event) ? event.requestContext?.http?.sourceIp : event.requestContext?.identity?.sourceIp) ?? null;
+}
+
 /**
  * A subgraph's Lambda handler. `define` reads the configuration (from the
  * environment) at the first invocation, not at import, so a bad value is
@@ -62,7 +67,10 @@ export function subgraphLambdaHandler<TContext extends BaseContext & RequestScop
       context: async ({ event, context }) => {
         // The gateway forwards its request id; a direct call is known by Lambda's own.
         const requestId = requestIdFrom(header(event, REQUEST_ID_HEADER) ?? context.awsRequestId);
-        return subgraph.context({ requestId, log: subgraph.logger.child({ requestId }) }, header(event, 'authorization'));
+        return subgraph.context(
+          { requestId, log: subgraph.logger.child({ requestId }) },
+          { authorization: header(event, 'authorization'), clientAddress: sourceIp(event) },
+        );
       },
     });
     // Typed as a callback-or-promise Lambda handler, it always answers with a promise.

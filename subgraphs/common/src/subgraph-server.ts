@@ -29,13 +29,20 @@ export function readSubgraphSdl(name: string): string {
   return readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
 }
 
+/** What a subgraph knows of one request before its own context is built. */
+export interface SubgraphRequest extends RequestScope {
+  viewer: Viewer | null;
+  /** The client's network address, for per-address limits; null when it cannot be known. */
+  clientAddress: string | null;
+}
+
 export interface SubgraphDefinition<TContext extends BaseContext & RequestScope> {
   name: 'auth' | 'users' | 'posts';
   config: SubgraphConfig;
   /** The generated `Resolvers` type of the subgraph; its shape is checked there, against the SDL. */
   resolvers: object;
   /** Builds the per-request context; called once the database is connected. */
-  setup(connection: Connection): Promise<(request: RequestScope & { viewer: Viewer | null }) => TContext>;
+  setup(connection: Connection): Promise<(request: SubgraphRequest) => TContext>;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -51,7 +58,7 @@ export interface PreparedSubgraph<TContext extends BaseContext & RequestScope> {
   /** Builds the Apollo server with the transport's `plugins`. */
   createApollo(plugins: ApolloServerPlugin<TContext>[]): ApolloServer<TContext>;
   /** The context of one request; a bad `Authorization` header rejects it. */
-  context(scope: RequestScope, authorization: string | undefined): Promise<TContext>;
+  context(scope: RequestScope, caller: { authorization: string | undefined; clientAddress: string | null }): Promise<TContext>;
 }
 
 /** Connects the subgraph's database and builds its federated schema from its SDL. */
@@ -85,8 +92,8 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
             ...plugins,
           ],
         }),
-      context: async (scope, authorization) =>
-        contextFor({ ...scope, viewer: viewerFromAuthorization(authorization, config.jwtPublicKey) }),
+      context: async (scope, { authorization, clientAddress }) =>
+        contextFor({ ...scope, clientAddress, viewer: viewerFromAuthorization(authorization, config.jwtPublicKey) }),
     };
   } catch (error) {
     await connection.close();
@@ -109,7 +116,8 @@ export async function startSubgraph<TContext extends BaseContext & RequestScope>
       service: subgraph.service,
       logger,
       createApollo: subgraph.createApollo,
-      context: async (request) => subgraph.context(requestScope(request), request.headers.authorization),
+      context: async (request) =>
+        subgraph.context(requestScope(request), { authorization: request.headers.authorization, clientAddress: request.ip }),
       instrument: (metrics) => instrumentMongo(connection, metrics),
       checkReady: () => pingDatabase(connection, READY_TIMEOUT_MS),
       onStop: () => connection.close(),

@@ -1,14 +1,12 @@
 import DataLoader from 'dataloader';
-import type { Viewer } from '../../common/src/auth';
-import type { RequestScope } from '../../common/src/observability';
+import type { SubgraphRequest } from '../../common/src/subgraph-server';
 import { byId, viewerEdgeLoader } from '../../common/src/loaders';
 import type { CommentRepository } from './repositories/comment-repository';
 import type { LikeRepository } from './repositories/like-repository';
 import type { PostRecord, PostRepository } from './repositories/post-repository';
 import type { PostService } from './services/post-service';
 
-export interface Context extends RequestScope {
-  viewer: Viewer | null;
+export interface Context extends SubgraphRequest {
   loaders: {
     postById: DataLoader<string, PostRecord | null>;
     /** Keyed by post; only made for a signed-in viewer. */
@@ -27,7 +25,7 @@ export interface PostsDependencies {
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(request: RequestScope & { viewer: Viewer | null }, { posts, comments, likes, postService }: PostsDependencies): Context {
+export function createContext(request: SubgraphRequest, { posts, comments, likes, postService }: PostsDependencies): Context {
   return {
     ...request,
     loaders: {

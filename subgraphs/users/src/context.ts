@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
 import { viewerEdgeLoader } from '../../common/src/loaders';
-import type { Viewer } from '../../common/src/auth';
-import type { RequestScope } from '../../common/src/observability';
+import type { SubgraphRequest } from '../../common/src/subgraph-server';
 import type { FollowRepository, UserStats } from './repositories/follow-repository';
 import type { FollowService } from './services/follow-service';
 
-export interface Context extends RequestScope {
-  viewer: Viewer | null;
+export interface Context extends SubgraphRequest {
   loaders: {
     stats: DataLoader<string, UserStats>;
     followingIds: DataLoader<string, string[]>;
@@ -18,7 +16,7 @@ export interface Context extends RequestScope {
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(request: RequestScope & { viewer: Viewer | null }, follows: FollowRepository, followService: FollowService): Context {
+export function createContext(request: SubgraphRequest, follows: FollowRepository, followService: FollowService): Context {
   return {
     ...request,
     loaders: {
