@@ -16,6 +16,11 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
+    // Run by mongosh inside the mongo container, where `db` and `process` are given.
+    files: ['docker/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { db: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['tools/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

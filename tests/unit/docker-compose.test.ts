@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
@@ -20,6 +21,7 @@ interface ComposeService {
   image?: string;
   build?: string;
   command?: string[];
+  networks?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
@@ -30,14 +32,32 @@ interface ComposeService {
 const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
+  networks: Record<string, { internal?: boolean }>;
 };
 const { privateKey, publicKey } = testKeys();
 
-/** Compose's `${VAR:?message}` interpolation, with the keys `npm run keys` would write to .env. */
+/** What `npm run -s keys > .env` writes, by name: compose reads it from .env. */
+const DOT_ENV: Record<string, string> = Object.fromEntries(
+  execFileSync(process.execPath, ['--import', 'tsx', 'tools/generate-keys.ts'], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [name, ...value] = line.split('=');
+      return [name!, value.join('=').replace(/^"|"$/g, '')];
+    }),
+);
+
+/** Compose's `${VAR}` and `${VAR:?message}` interpolation, from .env (with this run's test keys). */
 function interpolate(environment: Record<string, string>): Env {
-  const given: Record<string, string> = { JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey };
+  const given: Record<string, string> = { ...DOT_ENV, JWT_PRIVATE_KEY: privateKey, JWT_PUBLIC_KEY: publicKey };
   return Object.fromEntries(
-    Object.entries(environment).map(([name, value]) => [name, value.replace(/\$\{(\w+):\?[^}]*\}/g, (_match, variable: string) => given[variable] ?? '')]),
+    Object.entries(environment).map(([name, value]) => [
+      name,
+      value.replace(/\$\{(\w+)(:\?[^}]*)?\}/g, (_match, variable: string) => {
+        if (!(variable in given)) throw new Error(`docker-compose.yml uses ${variable}, which npm run keys does not write`);
+        return given[variable]!;
+      }),
+    ]),
   );
 }
 
@@ -51,12 +71,42 @@ const services = [
 const portOf = (name: string) => services.find((service) => service.name === name)!.load(interpolate(compose.services[name]!.environment!)).port;
 
 describe('docker-compose.yml', () => {
-  test('when mongo is defined, then it is mongo:7 on a named volume with a healthcheck', () => {
+  test('when mongo is defined, then it is a mongo:7 replica set with authentication, on named volumes, healthy once primary', () => {
     const mongo = compose.services.mongo!;
     expect(mongo.image).toBe('mongo:7');
-    const [volume] = mongo.volumes![0]!.split(':');
-    expect(Object.keys(compose.volumes)).toContain(volume);
-    expect(mongo.healthcheck?.test.join(' ')).toContain('ping');
+    for (const mount of mongo.volumes!.filter((volume) => !volume.startsWith('./'))) {
+      expect(Object.keys(compose.volumes)).toContain(mount.split(':')[0]);
+    }
+    expect(mongo.command).toEqual(expect.arrayContaining(['--replSet', 'rs0', '--keyFile']));
+    expect(mongo.environment).toMatchObject({ MONGO_INITDB_ROOT_USERNAME: 'root' });
+    expect(mongo.healthcheck?.test.join(' ')).toMatch(/rs\.initiate\(.*isWritablePrimary/);
+  });
+
+  test('when the database users are made, then each service has its own, able to write its own database only', () => {
+    const init = readFileSync(path.join(ROOT, 'docker/mongo-init.js'), 'utf8');
+    expect(compose.services.mongo!.volumes).toContain('./docker/mongo-init.js:/docker-entrypoint-initdb.d/mongo-init.js:ro');
+    expect(init).toContain("roles: [{ role: 'readWrite', db: `chirp_${service}` }]");
+    for (const { name, load } of services.filter((service) => service.name !== 'gateway')) {
+      const config = load(interpolate(compose.services[name]!.environment!)) as { mongodbUri: string; dbName: string };
+      const uri = new URL(config.mongodbUri);
+      expect([uri.username, uri.password]).toEqual([name, DOT_ENV[`${name.toUpperCase()}_DB_PASSWORD`]]);
+      expect(uri.searchParams.get('authSource')).toBe(config.dbName);
+      expect(uri.searchParams.get('replicaSet')).toBe('rs0');
+      expect(init).toContain(`['${name}', process.env.${name.toUpperCase()}_DB_PASSWORD]`);
+      expect(compose.services.mongo!.environment![`${name.toUpperCase()}_DB_PASSWORD`]).toBeDefined();
+    }
+  });
+
+  test('when the networks are laid out, then only the gateway faces the edge and only the subgraphs reach the database', () => {
+    const networksOf = (name: string) => [...(compose.services[name]!.networks ?? [])].sort();
+    expect(networksOf('gateway')).toEqual(['edge', 'internal']);
+    for (const name of ['auth', 'posts', 'users']) expect(networksOf(name)).toEqual(['data', 'internal']);
+    expect(networksOf('mongo')).toEqual(['data']);
+    expect(compose.networks.internal?.internal).toBe(true);
+    expect(compose.networks.data?.internal).toBe(true);
+    expect(compose.services.gateway!.environment!.MONGODB_URI).toBeUndefined();
+    const published = Object.entries(compose.services).filter(([, service]) => service.ports?.length).map(([name]) => name);
+    expect(published).toEqual(['gateway']);
   });
 
   test.each(services)('when $name starts, then it runs $entry with a valid configuration on the port its healthcheck probes', ({ name, entry, load }) => {
@@ -69,7 +119,7 @@ describe('docker-compose.yml', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.nodeEnv).toBe('production');
     expect(service.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${config.port}/ready`);
-    if ('mongodbUri' in config) expect(config.mongodbUri).toBe('mongodb://mongo:27017');
+    if ('mongodbUri' in config) expect(new URL(config.mongodbUri).host).toBe('mongo:27017');
   });
 
   test('when the gateway and users subgraph call their peers, then the URLs name those services on their ports', () => {
@@ -93,6 +143,11 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(dependsOn).sort()).toEqual(dependencies);
       for (const dependency of dependencies) expect(dependsOn[dependency]!.condition).toBe('service_healthy');
     }
+  });
+
+  test('when npm run keys writes .env, then neither git nor the image build can pick it up', () => {
+    expect(() => execFileSync('git', ['check-ignore', '-q', '.env'], { cwd: ROOT })).not.toThrow();
+    expect(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n')).toContain('.env');
   });
 
   test('when the image is built, then it is multi-stage, installs production dependencies only and runs as non-root', () => {
