@@ -22,7 +22,8 @@ import { pageSelection, POST_FIELDS } from '../gateway/src/rest/shapes';
 import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
 import { createTokenIssuer } from '../subgraphs/auth/src/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
-import { freePort } from '../tests/helpers/free-port';
+import { freePortsEnv } from '../tests/helpers/system-process';
+import { createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '../subgraphs/common/src/service-credential';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, type DatasetSize } from './seed';
 
@@ -152,7 +153,7 @@ const FEED = 'query Feed($first: Int!) { me { feed(first: $first) { edges { node
 const REST_EQUIVALENT_FEED = `query Feed($first: Int!) { me { feed(first: $first) { ${pageSelection(POST_FIELDS)} } } }`;
 const CREATE_POST = 'mutation CreatePost($content: String!) { createPost(input: { content: $content }) { id } }';
 
-/** The subgraphs' MongoDB commands so far, from their /metrics. */
+/** The subgraphs' MongoDB commands so far, from /metrics on their metrics ports. */
 async function mongoCommands(ports: number[]): Promise<number> {
   let total = 0;
   for (const port of ports) {
@@ -219,7 +220,9 @@ function writeDocBlock(name: string, body: string): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const keys = generateTokenKeyPair();
-  const [gatewayPort, authPort, usersPort, postsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const ports = await freePortsEnv();
+  const [gatewayPort, authPort, usersPort, postsPort] = [ports.PORT, ports.AUTH_PORT, ports.USERS_PORT, ports.POSTS_PORT].map(Number) as [number, number, number, number];
+  const serviceSecret = generateServiceSecret();
   const mongodbUri = await startMongo();
   console.log(`MongoDB at ${mongodbUri}; seeding ${JSON.stringify(SIZE)}…`);
   const dataset = await seedDataset(mongodbUri, DB_NAMES, SIZE);
@@ -232,10 +235,8 @@ async function main(): Promise<void> {
     MONGODB_URI: mongodbUri,
     JWT_PRIVATE_KEY: keys.privateKey,
     JWT_PUBLIC_KEY: keys.publicKey,
-    PORT: String(gatewayPort),
-    AUTH_PORT: String(authPort),
-    USERS_PORT: String(usersPort),
-    POSTS_PORT: String(postsPort),
+    ...ports,
+    SERVICE_SECRET: serviceSecret,
     AUTH_DB_NAME: DB_NAMES.auth,
     USERS_DB_NAME: DB_NAMES.users,
     POSTS_DB_NAME: DB_NAMES.posts,
@@ -244,6 +245,7 @@ async function main(): Promise<void> {
     POSTS_URL: `http://127.0.0.1:${postsPort}/graphql`,
   };
   const subgraphPorts = [authPort, usersPort, postsPort];
+  const subgraphMetricsPorts = [ports.AUTH_METRICS_PORT, ports.USERS_METRICS_PORT, ports.POSTS_METRICS_PORT].map(Number);
   if (flags.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
   const profiled = (name: string) => ({ nodeFlags: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [] });
   for (const name of SUBGRAPHS) launch(name, `subgraphs/${name}/src/main.ts`, env, profiled(name));
@@ -257,10 +259,16 @@ async function main(): Promise<void> {
   const json = { 'content-type': 'application/json' };
   const direct = `http://127.0.0.1:${authPort}`;
   const viaGateway = `http://127.0.0.1:${gatewayPort}`;
+  // A direct subgraph call carries the service credential, as the gateway's do (the gateway ignores it).
+  const signCredential = createCredentialSigner(serviceSecret, 'bench');
   const graphql = (query: string, variables: () => Record<string, unknown>, signedIn: boolean) => (): Request => ({
     method: 'POST',
     path: '/graphql',
-    headers: signedIn ? { ...json, authorization: pick(tokens) } : json,
+    headers: {
+      ...json,
+      [SERVICE_CREDENTIAL_HEADER]: signCredential(null),
+      ...(signedIn ? { authorization: pick(tokens) } : {}),
+    },
     body: graphqlBody(query, variables()),
   });
   const anyUser = () => ({ id: pick(dataset.userIds) });
@@ -272,12 +280,12 @@ async function main(): Promise<void> {
     fetch(`${viaGateway}/graphql`, { method: 'POST', headers: viewer, body: graphqlBody(FEED, { first }) }).then((response) => response.text());
   await feedRequest(20);
   const commandsPerFeed = async (first: number) => {
-    const before = await mongoCommands(subgraphPorts);
+    const before = await mongoCommands(subgraphMetricsPorts);
     for (let i = 0; i < COUNTED_FEED_REQUESTS; i++) {
       const body = await feedRequest(first);
       if (body.includes('"errors"')) throw new Error(`feed(first: ${first}) failed: ${body}`);
     }
-    return ((await mongoCommands(subgraphPorts)) - before) / COUNTED_FEED_REQUESTS;
+    return ((await mongoCommands(subgraphMetricsPorts)) - before) / COUNTED_FEED_REQUESTS;
   };
   const mongoCommandsPerFeed = { first20: await commandsPerFeed(20), first100: await commandsPerFeed(100) };
   console.log(`MongoDB commands per feed request: first 20 -> ${mongoCommandsPerFeed.first20}, first 100 -> ${mongoCommandsPerFeed.first100}`);

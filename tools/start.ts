@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
+import { generateServiceSecret } from '../subgraphs/common/src/service-credential';
 import { startEmbeddedMongo } from './embedded-mongo';
 import { waitUntilHealthy } from './wait-until-healthy';
 
@@ -21,6 +22,7 @@ interface ServiceSpec {
   name: string;
   entry: string;
   port: number;
+  metricsPort: number;
 }
 
 function portFrom(variable: string, fallback: number): number {
@@ -29,25 +31,31 @@ function portFrom(variable: string, fallback: number): number {
 }
 
 const subgraphs: ServiceSpec[] = [
-  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: portFrom('AUTH_PORT', 4001) },
-  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: portFrom('POSTS_PORT', 4002) },
-  { name: 'users', entry: 'subgraphs/users/src/main.ts', port: portFrom('USERS_PORT', 4003) },
+  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: portFrom('AUTH_PORT', 4001), metricsPort: portFrom('AUTH_METRICS_PORT', 9401) },
+  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: portFrom('POSTS_PORT', 4002), metricsPort: portFrom('POSTS_METRICS_PORT', 9402) },
+  { name: 'users', entry: 'subgraphs/users/src/main.ts', port: portFrom('USERS_PORT', 4003), metricsPort: portFrom('USERS_METRICS_PORT', 9403) },
 ];
-const gateway: ServiceSpec = { name: 'gateway', entry: 'gateway/src/main.ts', port: portFrom('PORT', 4000) };
+const gateway: ServiceSpec = { name: 'gateway', entry: 'gateway/src/main.ts', port: portFrom('PORT', 4000), metricsPort: portFrom('METRICS_PORT', 9400) };
 
 const watch = process.argv.includes('--watch');
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 let stopEmbedded: (() => Promise<void>) | undefined;
 
-function keyPairFromEnvironment(): Record<string, string> {
-  if (process.env.JWT_PRIVATE_KEY) return {};
-  if (process.env.NODE_ENV === 'production') {
-    throw new Error('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production (PEM, EC P-256)');
+/** The secrets a run needs: given ones are kept; outside production, missing ones are made for this run. */
+function secretsFromEnvironment(nodeEnv: string): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  if (!process.env.JWT_PRIVATE_KEY) {
+    if (nodeEnv === 'production') throw new Error('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production (PEM, EC P-256)');
+    const pair = generateTokenKeyPair();
+    console.log('No JWT_PRIVATE_KEY given: generated a key pair for this run (tokens end with it).');
+    Object.assign(secrets, { JWT_PRIVATE_KEY: pair.privateKey, JWT_PUBLIC_KEY: pair.publicKey });
   }
-  const pair = generateTokenKeyPair();
-  console.log('No JWT_PRIVATE_KEY given: generated a key pair for this run (tokens end with it).');
-  return { JWT_PRIVATE_KEY: pair.privateKey, JWT_PUBLIC_KEY: pair.publicKey };
+  if (!process.env.SERVICE_SECRET) {
+    if (nodeEnv === 'production') throw new Error('SERVICE_SECRET must be set in production (npm run -s keys makes one)');
+    secrets.SERVICE_SECRET = generateServiceSecret();
+  }
+  return secrets;
 }
 
 function launch(spec: ServiceSpec, env: NodeJS.ProcessEnv): void {
@@ -89,7 +97,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const env: NodeJS.ProcessEnv = { ...process.env, ...keyPairFromEnvironment() };
+  // npm start is the one place where unset means development; every process started otherwise defaults to production.
+  const nodeEnv = process.env.NODE_ENV || 'development';
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: nodeEnv, ...secretsFromEnvironment(nodeEnv) };
   if (!env.MONGODB_URI) {
     const embedded = await startEmbeddedMongo({ port: 0 });
     stopEmbedded = embedded.stop;
@@ -122,6 +132,7 @@ async function main(): Promise<void> {
       `  Apollo Sandbox: ${base}/graphql   (open in a browser)`,
       `  Health:         ${base}/health, ${base}/ready`,
       `  REST docs:      ${base}/docs`,
+      `  Metrics:        ${[gateway, ...subgraphs].map((spec) => `${spec.name} :${spec.metricsPort}`).join(', ')}   (GET /metrics, internal ports)`,
       ...(watch ? ['Watching for changes: a service restarts when its code changes.'] : []),
       'Press Ctrl-C to stop.',
       '',

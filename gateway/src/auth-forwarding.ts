@@ -4,6 +4,7 @@ import { viewerFromAuthorization, type Viewer } from '../../subgraphs/common/src
 import { invalidToken, serviceUnavailable } from '../../subgraphs/common/src/errors';
 import { requestScope } from '../../subgraphs/common/src/http-server';
 import { REQUEST_ID_HEADER, type RequestScope } from '../../subgraphs/common/src/observability';
+import { SERVICE_CREDENTIAL_HEADER, type CredentialSigner } from '../../subgraphs/common/src/service-credential';
 import type { UserDirectory } from '../../subgraphs/common/src/user-directory';
 import { subgraphFetcher } from './subgraph-fetcher';
 
@@ -77,13 +78,19 @@ export function createAuthenticator(publicKey: string, directory: UserDirectory)
 export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 /**
- * Every subgraph call carries the caller's token and the request id, so one
- * id follows the request everywhere. A subgraph that cannot be reached (down,
+ * Every subgraph call carries the caller's token, the request id (so one id
+ * follows the request everywhere) and the gateway's credential, which vouches
+ * for the client's address. A subgraph that cannot be reached (down,
  * refusing, too slow) becomes SERVICE_UNAVAILABLE naming it; the rest of the
  * answer still comes from the subgraphs that did answer.
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(private readonly serviceName: string, url: string) {
+  constructor(
+    private readonly serviceName: string,
+    url: string,
+    /** Null only outside production without SERVICE_SECRET, where subgraphs take unsigned calls. */
+    private readonly signCredential: CredentialSigner | null,
+  ) {
     super({ url, fetcher: subgraphFetcher });
   }
 
@@ -97,5 +104,6 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     if (!('requestId' in context)) return;
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    if (this.signCredential) request.http?.headers.set(SERVICE_CREDENTIAL_HEADER, this.signCredential(context.clientIp));
   }
 }

@@ -3,6 +3,7 @@ import {
   readBoolean,
   readInt,
   readPublicKey,
+  readTrustProxy,
   readUrl,
   ConfigError,
   type BaseConfig,
@@ -25,6 +26,8 @@ export interface GatewayConfig extends BaseConfig {
   rateLimits: RateLimitConfig;
   /** Browser origins allowed by CORS. */
   corsOrigins: string[];
+  /** The proxy hops in front of the gateway whose X-Forwarded-For is believed (see readTrustProxy). */
+  trustProxy: false | number | string[];
 }
 
 /** Apollo Studio's hosted Sandbox, which explores a local gateway from the browser. */
@@ -59,7 +62,11 @@ const AUTH_LIMIT_DEFAULTS = {
 };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
-  const base = readBaseConfig(env, 'PORT', 4000);
+  const base = readBaseConfig(env, { portVariable: 'PORT', defaultPort: 4000, metricsPortVariable: 'METRICS_PORT', defaultMetricsPort: 9400 });
+  // Unsigned calls would be refused by every subgraph in production: say so at start, not at the first request.
+  if (base.nodeEnv === 'production' && !base.serviceSecret) {
+    throw new ConfigError('SERVICE_SECRET must be set in production: the subgraphs answer only calls signed with it');
+  }
   const authDefaults = base.nodeEnv === 'production' ? AUTH_LIMIT_DEFAULTS.production : AUTH_LIMIT_DEFAULTS.other;
   return {
     ...base,
@@ -76,5 +83,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       registrationsPer30Minutes: readInt(env, 'RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES', authDefaults.registrations, 1, 1_000_000),
     },
     corsOrigins: readOrigins(env, base.nodeEnv === 'production'),
+    trustProxy: readTrustProxy(env),
   };
 }

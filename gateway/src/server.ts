@@ -12,6 +12,7 @@ import { operationLimitsPlugin, DEFAULT_OPERATION_LIMITS } from './operation-lim
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
 import { createUserDirectory } from '../../subgraphs/common/src/user-directory';
+import { createCredentialSigner } from '../../subgraphs/common/src/service-credential';
 import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
 
@@ -27,12 +28,13 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
   const { supergraphSdl, hints } = composeSupergraph(config.subgraphs);
   for (const hint of hints) logger.warn({ hint }, 'composition hint');
 
+  const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'gateway') : null;
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new ForwardingDataSource(name, url!),
+    buildService: ({ name, url }) => new ForwardingDataSource(name, url!, signCredential),
   });
   const production = config.nodeEnv === 'production';
-  const auth = createAuthenticator(config.jwtPublicKey, createUserDirectory(config.subgraphs.auth));
+  const auth = createAuthenticator(config.jwtPublicKey, createUserDirectory(config.subgraphs.auth, signCredential));
 
   return {
     service: 'gateway',
@@ -85,7 +87,10 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
 
 export async function startGateway(config: GatewayConfig): Promise<RunningService> {
   const options = gatewayHttpOptions(config);
-  const service = await startHttpServer({ port: config.port, host: config.host }, options);
+  const service = await startHttpServer(
+    { port: config.port, host: config.host, metricsPort: config.metricsPort, trustProxy: config.trustProxy },
+    options,
+  );
   options.logger.info({ url: `${service.url}/graphql` }, 'gateway ready');
   return service;
 }

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
-import { freePort } from '../helpers/free-port';
-import { freshEnv } from '../helpers/system-process';
+import { freePortsEnv, freshEnv } from '../helpers/system-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -27,8 +26,7 @@ test('when a process gets a bad setting, then it stops with one line naming the 
 });
 
 test('when a child of npm start fails, then everything stops, its error is shown, and the exit code is 1', async () => {
-  const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const env = freshEnv({ LOG_LEVEL: 'warn', PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, BCRYPT_ROUNDS: '3' });
+  const env = freshEnv({ LOG_LEVEL: 'warn', ...(await freePortsEnv()), BCRYPT_ROUNDS: '3' });
   const { code, stderr } = await run('tools/start.ts', env);
   expect(code).toBe(1);
   expect(stderr).toContain('auth-subgraph: invalid configuration: BCRYPT_ROUNDS must be an integer from 4 to 15 (got "3")');

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { generateServiceSecret } from '../../subgraphs/common/src/service-credential';
 
 /** A fresh EC key pair in PEM: P-256 is what ES256 needs; other curves are for tests of refusals. */
 export function ecKeyPair(namedCurve = 'P-256'): { privateKey: string; publicKey: string } {
@@ -16,3 +17,6 @@ export function testKeys(): { privateKey: string; publicKey: string } {
   pair ??= ecKeyPair();
   return pair;
 }
+
+/** The secret the test stacks sign internal calls with (SERVICE_SECRET); a test that forges a credential uses another. */
+export const TEST_SERVICE_SECRET = generateServiceSecret();

@@ -9,7 +9,7 @@ import { startPostsSubgraph } from '../../subgraphs/posts/src/index';
 import { loadUsersConfig } from '../../subgraphs/users/src/config';
 import { startUsersSubgraph } from '../../subgraphs/users/src/index';
 import { graphqlClient, type GraphQLClient } from './graphql-client';
-import { testKeys } from './keys';
+import { testKeys, TEST_SERVICE_SECRET } from './keys';
 import { mongoUri, testDbName } from './test-db';
 
 export interface Stack {
@@ -38,10 +38,16 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     JWT_PRIVATE_KEY: privateKey,
     JWT_PUBLIC_KEY: publicKey,
     BCRYPT_ROUNDS: '4',
+    // Every internal call is signed, as in production; subgraphs still take unsigned ones unless a test requires them.
+    SERVICE_SECRET: TEST_SERVICE_SECRET,
     PORT: '0',
     AUTH_PORT: '0',
     USERS_PORT: '0',
     POSTS_PORT: '0',
+    METRICS_PORT: '0',
+    AUTH_METRICS_PORT: '0',
+    USERS_METRICS_PORT: '0',
+    POSTS_METRICS_PORT: '0',
     AUTH_DB_NAME: testDbName('auth'),
     USERS_DB_NAME: testDbName('users'),
     POSTS_DB_NAME: testDbName('posts'),

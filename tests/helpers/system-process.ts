@@ -7,8 +7,15 @@ const ROOT = path.resolve(__dirname, '../..');
 /** The caller's environment without what would point `npm start` at an existing system (database, keys, mode). */
 export function freshEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['MONGODB_URI', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'NODE_ENV']) delete env[name];
+  for (const name of ['MONGODB_URI', 'JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'SERVICE_SECRET', 'NODE_ENV']) delete env[name];
   return { ...env, ...overrides };
+}
+
+/** Every port npm start's processes listen on, free ones, so that several systems run side by side. */
+export async function freePortsEnv(): Promise<Record<string, string>> {
+  const names = ['PORT', 'AUTH_PORT', 'POSTS_PORT', 'USERS_PORT', 'METRICS_PORT', 'AUTH_METRICS_PORT', 'POSTS_METRICS_PORT', 'USERS_METRICS_PORT'];
+  const ports = await Promise.all(names.map(() => freePort()));
+  return Object.fromEntries(names.map((name, index) => [name, String(ports[index])]));
 }
 
 export interface SystemProcess {
@@ -28,10 +35,10 @@ export interface SystemProcess {
  * go to start.ts (`--watch` is `npm run dev`).
  */
 export async function startSystemProcess({ env = {}, args = [] }: { env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<SystemProcess> {
-  const [gateway, auth, posts, users] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const ports = await freePortsEnv();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/start.ts', ...args], {
     cwd: ROOT,
-    env: freshEnv({ PORT: `${gateway}`, AUTH_PORT: `${auth}`, POSTS_PORT: `${posts}`, USERS_PORT: `${users}`, ...env }),
+    env: freshEnv({ ...ports, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,7 +63,7 @@ export async function startSystemProcess({ env = {}, args = [] }: { env?: NodeJS
   await waitFor(/Chirp is running/);
   return {
     child,
-    gatewayUrl: `http://127.0.0.1:${gateway}`,
+    gatewayUrl: `http://127.0.0.1:${ports.PORT}`,
     output: () => output,
     waitFor,
     stop: () =>

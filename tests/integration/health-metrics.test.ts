@@ -35,7 +35,7 @@ describe('metrics', () => {
     await fetch(`${stack.gateway.url}/posts-api/v1/feed`, { headers: { authorization: `Bearer ${user.token}` } });
     await stack.graphql('query FindPost($id: ID!) { post(id: $id) { id } }', { id: 'not-an-id' });
 
-    const metrics = await text(`${stack.gateway.url}/metrics`);
+    const metrics = await text(stack.gateway.metricsUrl);
     expect(sample(metrics, 'chirp_http_requests_total', { route: '/posts-api/v1/feed', method: 'GET', status: '200' })).toBe(1);
     expect(sample(metrics, 'chirp_http_request_duration_seconds_count', { route: '/posts-api/v1/feed' })).toBe(1);
     expect(sample(metrics, 'chirp_graphql_operations_total', { operation: 'Feed', type: 'query' })).toBe(1);
@@ -47,9 +47,18 @@ describe('metrics', () => {
 
   test('when a subgraph has queried its database, then /metrics holds MongoDB command durations', async () => {
     await registerUser(stack);
-    const metrics = await text(`${stack.auth.url}/metrics`);
+    const metrics = await text(stack.auth.metricsUrl);
     expect(sample(metrics, 'chirp_mongodb_command_duration_seconds_count', { command: 'insert', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(metrics).toContain('service="auth-subgraph"');
+  });
+
+  test.each(['gateway', 'auth', 'users', 'posts'] as const)('when /metrics is asked of the %s public port, then it is not there', async (name) => {
+    expect((await fetch(`${processes()[name].url}/metrics`)).status).toBe(404);
+    expect((await fetch(processes()[name].metricsUrl)).status).toBe(200);
+  });
+
+  test('when the metrics port is asked anything but GET /metrics, then it is 404', async () => {
+    expect((await fetch(stack.gateway.metricsUrl.replace(/\/metrics$/, '/graphql'))).status).toBe(404);
   });
 
   test('when a request carries x-request-id, then the answer carries the same id; without one, a new id', async () => {
@@ -60,10 +69,25 @@ describe('metrics', () => {
   });
 });
 
-describe('readiness when a subgraph is down', () => {
-  test('when the posts subgraph stops, then the gateway /ready is 503 naming it', async () => {
+describe('readiness', () => {
+  test('when /ready is asked many times at once, then the subgraphs are asked once, from the cached answer', async () => {
+    const subgraphReadyChecks = async () =>
+      sample(await text(stack.auth.metricsUrl), 'chirp_http_requests_total', { route: '/ready', status: '200' }) ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 1600)); // past any answer cached by the tests above
+    const before = await subgraphReadyChecks();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${stack.gateway.url}/ready`)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    // One computation serves all twenty; two only if the burst straddled the cache's 1.5 s.
+    expect((await subgraphReadyChecks()) - before).toBeLessThanOrEqual(2);
+  });
+
+  test('when the posts subgraph stops, then the gateway /ready is 503 naming it once the cached answer expires', async () => {
     await stack.posts.stop();
-    const ready = await fetch(`${stack.gateway.url}/ready`);
+    let ready = await fetch(`${stack.gateway.url}/ready`);
+    for (let tries = 0; ready.status === 200 && tries < 50; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await fetch(`${stack.gateway.url}/ready`);
+    }
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'posts subgraph is not ready' });
   });

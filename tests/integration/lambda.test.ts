@@ -55,6 +55,8 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     BCRYPT_ROUNDS: '4',
+    // Small enough for the test of the counted address to reach it; no other test here logs in.
+    RATE_LIMIT_LOGINS_PER_MINUTE: '3',
     MONGODB_URI: mongoUri(),
     JWT_PRIVATE_KEY: privateKey,
     JWT_PUBLIC_KEY: publicKey,
@@ -132,6 +134,26 @@ describe('gateway handler', () => {
     const refused = await gatewayHandler(withToken(await fixture('rest-v1-feed'), 'not.a.token'), context('gateway'));
     expect(refused.statusCode).toBe(401);
     expect(json(refused)).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  test('when a client writes its own X-Forwarded-For, then the login limit still counts the request context’s source IP', async () => {
+    const register = await fixture('rest-v1-register');
+    const attempt = async (spoofed: string) => {
+      const headers = { ...register.headers, 'X-Forwarded-For': `${spoofed}, ${register.requestContext.identity.sourceIp}` };
+      const multiValueHeaders = { ...register.multiValueHeaders, 'X-Forwarded-For': [headers['X-Forwarded-For']] };
+      const event = {
+        ...register,
+        path: '/auth-api/v1/login',
+        pathParameters: { proxy: 'v1/login' },
+        headers,
+        multiValueHeaders,
+        body: JSON.stringify({ username: 'nobody_here', password: 'wrong password' }),
+      };
+      return (await gatewayHandler(event, context('gateway'))).statusCode;
+    };
+    const statuses = [];
+    for (const spoofed of ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4']) statuses.push(await attempt(spoofed));
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   test('serves GraphQL from v2 events', async () => {

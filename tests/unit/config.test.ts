@@ -5,18 +5,18 @@ import { ConfigError, type Env } from '../../subgraphs/common/src/config';
 import { loadAuthConfig } from '../../subgraphs/auth/src/config';
 import { loadPostsConfig } from '../../subgraphs/posts/src/config';
 import { loadUsersConfig } from '../../subgraphs/users/src/config';
-import { ecKeyPair, testKeys } from '../helpers/keys';
+import { ecKeyPair, testKeys, TEST_SERVICE_SECRET } from '../helpers/keys';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const p384 = ecKeyPair('P-384');
 const GARBAGE_KEY = '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----';
 
-/** The smallest environment each process starts from. */
+/** The smallest environment each process starts from (NODE_ENV unset is production, which wants SERVICE_SECRET). */
 const GOOD: Record<string, Env> = {
-  gateway: { JWT_PUBLIC_KEY: testKeys().publicKey },
-  auth: { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_PRIVATE_KEY: testKeys().privateKey },
-  users: { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_PUBLIC_KEY: testKeys().publicKey },
-  posts: { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_PUBLIC_KEY: testKeys().publicKey },
+  gateway: { JWT_PUBLIC_KEY: testKeys().publicKey, SERVICE_SECRET: TEST_SERVICE_SECRET },
+  auth: { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_PRIVATE_KEY: testKeys().privateKey, SERVICE_SECRET: TEST_SERVICE_SECRET },
+  users: { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_PUBLIC_KEY: testKeys().publicKey, SERVICE_SECRET: TEST_SERVICE_SECRET },
+  posts: { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_PUBLIC_KEY: testKeys().publicKey, SERVICE_SECRET: TEST_SERVICE_SECRET },
 };
 const LOADERS: Record<string, (env: Env) => unknown> = {
   gateway: loadGatewayConfig,
@@ -25,6 +25,7 @@ const LOADERS: Record<string, (env: Env) => unknown> = {
   posts: loadPostsConfig,
 };
 const PORT_VARIABLE: Record<string, string> = { gateway: 'PORT', auth: 'AUTH_PORT', users: 'USERS_PORT', posts: 'POSTS_PORT' };
+const METRICS_PORT_VARIABLE: Record<string, string> = { gateway: 'METRICS_PORT', auth: 'AUTH_METRICS_PORT', users: 'USERS_METRICS_PORT', posts: 'POSTS_METRICS_PORT' };
 
 /** [process, variable, value, label]: `undefined` removes the variable from the good environment. */
 type Case = [string, string, string | undefined, string?];
@@ -33,6 +34,9 @@ const BAD_VALUES: Case[] = [
     [service, PORT_VARIABLE[service]!, 'abc'],
     [service, PORT_VARIABLE[service]!, '70000'],
     [service, PORT_VARIABLE[service]!, '-1'],
+    [service, METRICS_PORT_VARIABLE[service]!, '70000'],
+    [service, 'SERVICE_SECRET', undefined, 'nothing in production'],
+    [service, 'SERVICE_SECRET', 'short', 'a secret of 5 characters'],
     [service, 'NODE_ENV', 'staging'],
     [service, 'LOG_LEVEL', 'loud'],
   ]),
@@ -63,6 +67,11 @@ const BAD_VALUES: Case[] = [
   ['gateway', 'RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES', '-5'],
   ['gateway', 'CORS_ORIGINS', 'app.example.com', 'an origin without a scheme'],
   ['gateway', 'CORS_ORIGINS', 'https://app.example.com/path', 'a URL with a path'],
+  ['gateway', 'TRUST_PROXY', 'true', 'true (every hop)'],
+  ['gateway', 'TRUST_PROXY', '11'],
+  ['gateway', 'TRUST_PROXY', 'proxy.example.com'],
+  ['gateway', 'TRUST_PROXY', '10.0.0.0/33'],
+  ['auth', 'REQUIRE_SERVICE_CREDENTIAL', 'yes'],
   ['users', 'AUTH_URL', 'ftp://x'],
   ['users', 'USERS_DB_NAME', 'has space'],
 ];
@@ -105,7 +114,25 @@ describe('configuration', () => {
       users: 'http://127.0.0.1:4003/graphql',
     });
     expect(users.authUrl).toBe('http://127.0.0.1:4001/graphql');
-    for (const config of [gateway, auth, users, posts]) expect(config).toMatchObject({ nodeEnv: 'development', logLevel: 'info' });
+    expect([gateway.metricsPort, auth.metricsPort, posts.metricsPort, users.metricsPort]).toEqual([9400, 9401, 9402, 9403]);
+    expect(gateway.trustProxy).toBe(false);
+    // Unset NODE_ENV is production, with production's guards on.
+    for (const config of [gateway, auth, users, posts]) expect(config).toMatchObject({ nodeEnv: 'production', logLevel: 'info' });
+    for (const config of [auth, users, posts]) expect(config.requireServiceCredential).toBe(true);
+  });
+
+  test('when NODE_ENV is development, then SERVICE_SECRET is optional and subgraphs take unsigned calls', () => {
+    const { SERVICE_SECRET: _secret, ...withoutSecret } = GOOD.posts!;
+    expect(loadPostsConfig({ ...withoutSecret, NODE_ENV: 'development' })).toMatchObject({ serviceSecret: null, requireServiceCredential: false });
+    expect(loadGatewayConfig({ JWT_PUBLIC_KEY: testKeys().publicKey, NODE_ENV: 'development' }).serviceSecret).toBeNull();
+  });
+
+  test('when TRUST_PROXY names hops or proxies, then exactly those are trusted', () => {
+    const trustProxy = (value: string) => loadGatewayConfig({ ...GOOD.gateway, TRUST_PROXY: value }).trustProxy;
+    expect(trustProxy('false')).toBe(false);
+    expect(trustProxy('0')).toBe(false);
+    expect(trustProxy('2')).toBe(2);
+    expect(trustProxy('10.0.0.0/8, 192.168.1.5,::1')).toEqual(['10.0.0.0/8', '192.168.1.5', '::1']);
   });
 
   test('when the auth subgraph gets no public key, then it derives the one matching its private key', () => {

@@ -23,7 +23,7 @@ export function loadAuthConfig(env: Env): AuthConfig {
   }
   const base = readSubgraphConfig(
     { ...env, JWT_PUBLIC_KEY: env.JWT_PUBLIC_KEY || derivedPublicKey },
-    { portVariable: 'AUTH_PORT', defaultPort: 4001, dbVariable: 'AUTH_DB_NAME', defaultDb: 'chirp_auth' },
+    { portVariable: 'AUTH_PORT', defaultPort: 4001, metricsPortVariable: 'AUTH_METRICS_PORT', defaultMetricsPort: 9401, dbVariable: 'AUTH_DB_NAME', defaultDb: 'chirp_auth' },
   );
   // A public key of another pair would make this subgraph refuse the very tokens it issues.
   if (spki(base.jwtPublicKey) !== spki(derivedPublicKey)) {

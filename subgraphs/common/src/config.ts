@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /**
  * Configuration comes from the environment only, and is read and checked once
@@ -109,33 +110,92 @@ export interface BaseConfig {
   port: number;
   /** The interface to listen on: loopback by default, 0.0.0.0 in containers. */
   host: string;
+  /** /metrics is served on this port only, apart from the public one, for the scraper on the internal network. */
+  metricsPort: number;
+  /**
+   * Shared by the gateway and the subgraphs: signs the credential every
+   * internal call carries (service-credential.ts). Null where none is set.
+   */
+  serviceSecret: string | null;
 }
 
-export function readBaseConfig(env: Env, portVariable: string, defaultPort: number): BaseConfig {
-  const nodeEnv = readOneOf(env, 'NODE_ENV', NODE_ENVS, 'development');
+/** The variables that name one process's ports, and their defaults. */
+export interface ProcessPorts {
+  portVariable: string;
+  defaultPort: number;
+  metricsPortVariable: string;
+  defaultMetricsPort: number;
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function readServiceSecret(env: Env): string | null {
+  const raw = env.SERVICE_SECRET;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < MIN_SECRET_LENGTH) fail('SERVICE_SECRET', `at least ${MIN_SECRET_LENGTH} characters (npm run -s keys makes one)`);
+  return raw;
+}
+
+/**
+ * NODE_ENV unset means production: a process started by hand, by a container
+ * or by Lambda gets production's strictness unless told otherwise; `npm start`
+ * and `npm run dev` say development explicitly.
+ */
+export function readBaseConfig(env: Env, ports: ProcessPorts): BaseConfig {
+  const nodeEnv = readOneOf(env, 'NODE_ENV', NODE_ENVS, 'production');
   return {
     nodeEnv,
     logLevel: readOneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
-    port: readPort(env, portVariable, defaultPort),
+    port: readPort(env, ports.portVariable, ports.defaultPort),
     host: readHost(env),
+    metricsPort: readPort(env, ports.metricsPortVariable, ports.defaultMetricsPort),
+    serviceSecret: readServiceSecret(env),
   };
 }
 
-/** What every subgraph needs: where its database is, and the key to verify tokens with. */
+/**
+ * Which proxies in front of the gateway may say who the client is
+ * (X-Forwarded-For): none by default, else a number of hops or a list of
+ * proxy addresses and CIDR ranges. `true` (every hop) is refused: it lets any
+ * client name its own address, and so escape every per-address limit.
+ */
+export function readTrustProxy(env: Env): false | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return readInt(env, 'TRUST_PROXY', 0, 0, 10) || false;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !validBits || rest.length > 0) {
+      fail('TRUST_PROXY', 'false, a number of proxy hops (0-10), or a comma-separated list of proxy addresses or CIDR ranges', raw);
+    }
+  }
+  return entries;
+}
+
+/** What every subgraph needs: where its database is, the key to verify tokens with, and whom to answer. */
 export interface SubgraphConfig extends BaseConfig {
   mongodbUri: string;
   dbName: string;
   jwtPublicKey: string;
+  /** Refuse calls that carry no service credential: a subgraph reached directly must not skip the gateway. */
+  requireServiceCredential: boolean;
 }
 
-export function readSubgraphConfig(
-  env: Env,
-  service: { portVariable: string; defaultPort: number; dbVariable: string; defaultDb: string },
-): SubgraphConfig {
-  return {
-    ...readBaseConfig(env, service.portVariable, service.defaultPort),
+export function readSubgraphConfig(env: Env, service: ProcessPorts & { dbVariable: string; defaultDb: string }): SubgraphConfig {
+  const base = readBaseConfig(env, service);
+  const config = {
+    ...base,
     mongodbUri: readMongoUri(env),
     dbName: readDbName(env, service.dbVariable, service.defaultDb),
     jwtPublicKey: readPublicKey(env),
+    requireServiceCredential: readBoolean(env, 'REQUIRE_SERVICE_CREDENTIAL', base.nodeEnv === 'production'),
   };
+  if (config.requireServiceCredential && !config.serviceSecret) {
+    fail('SERVICE_SECRET', 'set when subgraphs require the service credential (REQUIRE_SERVICE_CREDENTIAL, on by default in production)');
+  }
+  return config;
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ApolloServer, ApolloServerPlugin, BaseContext } from '@apollo/server';
@@ -18,8 +19,13 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 export interface RunningService {
   url: string;
   port: number;
+  /** Where Prometheus scrapes this process: a port of its own, never the public one. */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
+
+/** A readiness answer is reused for this long: probes fan out to databases and subgraphs, and anyone may call them. */
+const READY_CACHE_MS = 1500;
 
 export interface HttpServerOptions<TContext extends BaseContext & RequestScope> {
   /** Names the process in logs and metrics. */
@@ -40,23 +46,24 @@ export interface HttpServerOptions<TContext extends BaseContext & RequestScope> 
 }
 
 /**
- * The HTTP shell every process shares: Apollo at /graphql, /health, /ready and
- * /metrics, request ids, a body limit. It does not listen: `startHttpServer`
- * listens with it, and the gateway's Lambda handler feeds it events instead.
- * `trustProxy` is for an app behind a proxy that sets X-Forwarded-* (API
- * Gateway), so that the URLs it builds (Link headers) carry the client's scheme.
+ * The HTTP shell every process shares: Apollo at /graphql, /health and
+ * /ready, request ids, metrics, a body limit. It does not listen:
+ * `startHttpServer` listens with it, and the gateway's Lambda handler feeds it
+ * events instead. `trustProxy` names the proxy hops whose X-Forwarded-* headers
+ * are believed (the client's address and scheme); none by default.
  */
 export async function buildHttpApp<TContext extends BaseContext & RequestScope>(
   options: HttpServerOptions<TContext>,
-  { trustProxy = false }: { trustProxy?: boolean } = {},
-): Promise<FastifyInstance> {
+  { trustProxy = false }: { trustProxy?: false | number | string[] } = {},
+): Promise<{ app: FastifyInstance; metrics: Metrics }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
-    trustProxy,
+    // A hop count as fastify's function form (its types lack the number form): the nearest `hops` proxies are believed.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
   });
   const metrics = createMetrics(options.service);
   instrumentHttp(app, metrics);
@@ -66,33 +73,74 @@ export async function buildHttpApp<TContext extends BaseContext & RequestScope>(
   await apollo.start();
 
   app.get('/health', async () => ({ status: 'ok' }));
+  const readiness = cachedFor(READY_CACHE_MS, () =>
+    options.checkReady().then(
+      () => null,
+      (error: unknown) => (error as Error).message,
+    ),
+  );
   app.get('/ready', async (_request, reply) => {
-    try {
-      await options.checkReady();
-      return { status: 'ready' };
-    } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
-    }
+    const reason = await readiness();
+    return reason === null ? { status: 'ready' } : reply.code(503).send({ status: 'unavailable', reason });
   });
   await app.register(fastifyApollo(apollo), { path: '/graphql', context: options.context });
   await options.register?.(app, apollo);
-  return app;
+  return { app, metrics };
 }
 
-/** Builds the app and serves it; `stop` closes it, then runs `onStop`. */
+/** The latest answer of `compute` while it is younger than `ttlMs`; callers meanwhile share one computation. */
+function cachedFor<T>(ttlMs: number, compute: () => Promise<T>): () => Promise<T> {
+  let latest: { value: Promise<T>; at: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!latest || now - latest.at >= ttlMs) latest = { value: compute(), at: now };
+    return latest.value;
+  };
+}
+
+/** /metrics on a listener of its own, so the public port never shows the process's insides. */
+async function serveMetrics(metrics: Metrics, listen: { port: number; host: string }): Promise<http.Server> {
+  const server = http.createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: this port serves GET /metrics only\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (body) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+      () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  return server;
+}
+
+const urlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+/** Builds the app and serves it, and /metrics on its own port; `stop` closes both, then runs `onStop`. */
 export async function startHttpServer<TContext extends BaseContext & RequestScope>(
-  listen: { port: number; host: string },
+  listen: { port: number; host: string; metricsPort: number; trustProxy?: false | number | string[] },
   options: HttpServerOptions<TContext>,
 ): Promise<RunningService & { app: FastifyInstance }> {
-  const app = await buildHttpApp(options);
-  await app.listen(listen);
-  const actualPort = (app.server.address() as AddressInfo).port;
+  const { app, metrics } = await buildHttpApp(options, { trustProxy: listen.trustProxy ?? false });
+  await app.listen({ port: listen.port, host: listen.host });
+  let metricsServer: http.Server;
+  try {
+    metricsServer = await serveMetrics(metrics, { port: listen.metricsPort, host: listen.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const port = (app.server.address() as AddressInfo).port;
   return {
     app,
-    port: actualPort,
-    url: `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${actualPort}`,
+    port,
+    url: urlOf(listen.host, port),
+    metricsUrl: `${urlOf(listen.host, (metricsServer.address() as AddressInfo).port)}/metrics`,
     async stop() {
-      await app.close();
+      await Promise.all([app.close(), new Promise((resolve) => metricsServer.close(resolve))]);
       await options.onStop?.();
     },
   };

@@ -2,6 +2,7 @@ import type { BaseContext } from '@apollo/server';
 import { handlers, startServerAndCreateLambdaHandler } from '@as-integrations/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createMetrics, observabilityPlugin, requestIdFrom, REQUEST_ID_HEADER, type RequestScope } from './observability';
+import { SERVICE_CREDENTIAL_HEADER } from './service-credential';
 import { prepareSubgraph, type SubgraphDefinition } from './subgraph-server';
 
 /** What API Gateway sends: REST APIs the v1 proxy event, HTTP APIs (and function URLs) the v2 one. */
@@ -69,7 +70,11 @@ export function subgraphLambdaHandler<TContext extends BaseContext & RequestScop
         const requestId = requestIdFrom(header(event, REQUEST_ID_HEADER) ?? context.awsRequestId);
         return subgraph.context(
           { requestId, log: subgraph.logger.child({ requestId }) },
-          { authorization: header(event, 'authorization'), clientAddress: sourceIp(event) },
+          {
+            authorization: header(event, 'authorization'),
+            serviceCredential: header(event, SERVICE_CREDENTIAL_HEADER),
+            peerAddress: sourceIp(event),
+          },
         );
       },
     });

@@ -85,7 +85,7 @@ export function createMetrics(service: string) {
   };
 }
 
-/** Counts and times every HTTP request by its route pattern (never the raw URL, which holds ids), and serves /metrics. */
+/** Counts and times every HTTP request by its route pattern (never the raw URL, which holds ids). */
 export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -94,10 +94,6 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-  });
-  app.get('/metrics', async (_request, reply) => {
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
   });
 }
 

@@ -18,6 +18,10 @@ import { requestScope, startHttpServer, type RunningService } from './http-serve
 import { createLogger, type Logger } from './logger';
 import { instrumentMongo, type RequestScope } from './observability';
 import { SCHEMA_DIR } from './runtime-files';
+import { SERVICE_CREDENTIAL_HEADER, verifyServiceCredential } from './service-credential';
+
+/** A header sent twice arrives as an array; such a credential is not one we signed. */
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? '' : value);
 
 export type { RunningService };
 
@@ -50,6 +54,15 @@ export interface RunningSubgraph extends RunningService {
   connection: Connection;
 }
 
+/** What a transport (HTTP, Lambda) tells of one call, before anything is believed. */
+export interface IncomingCall {
+  authorization: string | undefined;
+  /** The SERVICE_CREDENTIAL_HEADER, which the gateway and other subgraphs send. */
+  serviceCredential: string | undefined;
+  /** The address the call came from on the network (the gateway's, for calls through it). */
+  peerAddress: string | null;
+}
+
 /** A subgraph with its database connected, ready to be served by HTTP (`startSubgraph`) or by Lambda (`subgraphLambdaHandler`). */
 export interface PreparedSubgraph<TContext extends BaseContext & RequestScope> {
   service: string;
@@ -57,8 +70,8 @@ export interface PreparedSubgraph<TContext extends BaseContext & RequestScope> {
   connection: Connection;
   /** Builds the Apollo server with the transport's `plugins`. */
   createApollo(plugins: ApolloServerPlugin<TContext>[]): ApolloServer<TContext>;
-  /** The context of one request; a bad `Authorization` header rejects it. */
-  context(scope: RequestScope, caller: { authorization: string | undefined; clientAddress: string | null }): Promise<TContext>;
+  /** The context of one request; a bad `Authorization` header or service credential rejects it. */
+  context(scope: RequestScope, call: IncomingCall): Promise<TContext>;
 }
 
 /** Connects the subgraph's database and builds its federated schema from its SDL. */
@@ -92,8 +105,18 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
             ...plugins,
           ],
         }),
-      context: async (scope, { authorization, clientAddress }) =>
-        contextFor({ ...scope, clientAddress, viewer: viewerFromAuthorization(authorization, config.jwtPublicKey) }),
+      context: async (scope, call) => {
+        const caller = verifyServiceCredential(call.serviceCredential, {
+          secret: config.serviceSecret,
+          required: config.requireServiceCredential,
+        });
+        return contextFor({
+          ...scope,
+          // Through the gateway, the client is who the gateway vouches for; called directly, the peer itself.
+          clientAddress: caller?.clientAddress ?? call.peerAddress,
+          viewer: viewerFromAuthorization(call.authorization, config.jwtPublicKey),
+        });
+      },
     };
   } catch (error) {
     await connection.close();
@@ -112,12 +135,16 @@ export async function startSubgraph<TContext extends BaseContext & RequestScope>
   const subgraph = await prepareSubgraph(definition);
   const { connection, logger } = subgraph;
   try {
-    const service = await startHttpServer<TContext>({ port: config.port, host: config.host }, {
+    const service = await startHttpServer<TContext>({ port: config.port, host: config.host, metricsPort: config.metricsPort }, {
       service: subgraph.service,
       logger,
       createApollo: subgraph.createApollo,
       context: async (request) =>
-        subgraph.context(requestScope(request), { authorization: request.headers.authorization, clientAddress: request.ip }),
+        subgraph.context(requestScope(request), {
+          authorization: request.headers.authorization,
+          serviceCredential: headerValue(request.headers[SERVICE_CREDENTIAL_HEADER]),
+          peerAddress: request.ip,
+        }),
       instrument: (metrics) => instrumentMongo(connection, metrics),
       checkReady: () => pingDatabase(connection, READY_TIMEOUT_MS),
       onStop: () => connection.close(),

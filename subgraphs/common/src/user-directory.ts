@@ -1,5 +1,6 @@
 import { serviceUnavailable } from './errors';
 import { REQUEST_ID_HEADER } from './observability';
+import { SERVICE_CREDENTIAL_HEADER, type CredentialSigner } from './service-credential';
 
 const ENTITY_QUERY = 'query UserExists($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }';
 const TIMEOUT_MS = 4000;
@@ -9,7 +10,7 @@ const TIMEOUT_MS = 4000;
  * `_entities` endpoint, never by reading its database. Used by the users
  * subgraph (follow someone who exists) and the gateway (a token's user exists).
  */
-export function createUserDirectory(authUrl: string) {
+export function createUserDirectory(authUrl: string, signCredential: CredentialSigner | null) {
   return {
     /** `requestId` travels on, so the auth subgraph logs the call under the same request. */
     async exists(userId: string, requestId: string): Promise<boolean> {
@@ -17,7 +18,11 @@ export function createUserDirectory(authUrl: string) {
       try {
         response = await fetch(authUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId },
+          headers: {
+            'content-type': 'application/json',
+            [REQUEST_ID_HEADER]: requestId,
+            ...(signCredential ? { [SERVICE_CREDENTIAL_HEADER]: signCredential(null) } : {}),
+          },
           body: JSON.stringify({ query: ENTITY_QUERY, variables: { representations: [{ __typename: 'User', id: userId }] } }),
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });

@@ -5,6 +5,7 @@ import { createFollowRepository } from './repositories/follow-repository';
 import { resolvers } from './resolvers';
 import { createFollowService } from './services/follow-service';
 import { createUserDirectory } from '../../common/src/user-directory';
+import { createCredentialSigner } from '../../common/src/service-credential';
 
 /** The social graph: follows, and the follower counts of each user. */
 export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> {
@@ -14,7 +15,7 @@ export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> 
     resolvers,
     async setup(connection) {
       const follows = await createFollowRepository(connection);
-      const followService = createFollowService(follows, createUserDirectory(config.authUrl));
+      const followService = createFollowService(follows, createUserDirectory(config.authUrl, config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'users') : null));
       return (request) => createContext(request, follows, followService);
     },
   };

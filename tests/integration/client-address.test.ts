@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { loadGatewayConfig } from '../../gateway/src/config';
+import { startGateway } from '../../gateway/src/server';
+import type { RunningService } from '../../subgraphs/common/src/http-server';
+import { graphqlClient } from '../helpers/graphql-client';
+import { startStack, type Stack } from '../helpers/stack';
+
+/**
+ * Per-address limits are only as good as the address they count: a client
+ * must not be able to choose it by writing X-Forwarded-For.
+ */
+let stack: Stack;
+const gateways: RunningService[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  for (const gateway of gateways) await gateway.stop();
+  await stack?.stop();
+});
+
+/** A gateway over the stack's subgraphs that allows two logins a minute per address, trusting `trustProxy`. */
+async function gatewayTrusting(trustProxy: string) {
+  const gateway = await startGateway(
+    loadGatewayConfig({ ...stack.env, PORT: '0', METRICS_PORT: '0', RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '2', TRUST_PROXY: trustProxy }),
+  );
+  gateways.push(gateway);
+  const graphql = graphqlClient(`${gateway.url}/graphql`);
+  return async (forwardedFor: string): Promise<string | undefined> => {
+    const { errors } = await graphql(
+      'mutation { login(input: { username: "nobody_at_all", password: "wrong password" }) { token } }',
+      {},
+      { headers: { 'x-forwarded-for': forwardedFor } },
+    );
+    return errors?.[0]?.extensions?.code;
+  };
+}
+
+describe('the address the gateway counts', () => {
+  test('when no proxy is trusted (the default), then X-Forwarded-For is ignored and every attempt counts against the peer', async () => {
+    const login = await gatewayTrusting('false');
+    const codes = [];
+    for (const spoofed of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) codes.push(await login(spoofed));
+    expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+  });
+
+  test('when one proxy hop is trusted, then the address it appends is counted, and what the client wrote before it is not', async () => {
+    const login = await gatewayTrusting('1');
+    // The trusted proxy appends the address it saw: the client is 203.0.113.5, whatever it wrote first.
+    const codes = [];
+    for (const spoofed of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) codes.push(await login(`${spoofed}, 203.0.113.5`));
+    expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+    // Another client behind the same proxy has a budget of its own.
+    expect(await login('203.0.113.6')).toBe('UNAUTHENTICATED');
+  });
+
+  test('when the peer is not one of the trusted proxies, then its X-Forwarded-For is ignored', async () => {
+    const login = await gatewayTrusting('10.0.0.0/8');
+    const codes = [];
+    for (const claimed of ['203.0.113.7', '203.0.113.8', '203.0.113.9']) codes.push(await login(claimed));
+    expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+  });
+});
