@@ -3,6 +3,7 @@ import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { generateTokenKeyPair } from '../../subgraphs/common/src/auth';
 import type { UserRepository } from '../../subgraphs/auth/src/repositories/user-repository';
 import { createAccountService } from '../../subgraphs/auth/src/services/account-service';
+import { noThrottles } from '../../subgraphs/auth/src/services/auth-throttles';
 
 const { privateKey } = generateTokenKeyPair();
 const ROUNDS = 4;
@@ -13,7 +14,7 @@ function service(found: boolean) {
   const users = {
     findCredentials: async () => (found ? { user: stored, passwordHash } : null),
   } as unknown as UserRepository;
-  return createAccountService(users, { privateKey, ttlSeconds: 60, bcryptRounds: ROUNDS });
+  return createAccountService(users, noThrottles, { privateKey, ttlSeconds: 60, bcryptRounds: ROUNDS });
 }
 
 afterEach(() => {
@@ -24,14 +25,14 @@ describe('login', () => {
   test('when the user is unknown, then a bcrypt comparison still runs, so timing does not reveal who exists', async () => {
     const accounts = service(false);
     const compare = jest.spyOn(bcrypt, 'compare');
-    await expect(accounts.login('nobody', 'whatever password')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(accounts.login('nobody', 'whatever password', null)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     expect(compare).toHaveBeenCalledTimes(1);
     expect(compare.mock.calls[0]![1]).toMatch(/^\$2[aby]\$04\$/);
   });
 
   test('when the password is wrong, then the error is the same one an unknown user gets', async () => {
-    const unknown = await service(false).login('nobody', 'x').catch((error: Error) => error.message);
-    const wrong = await service(true).login('ada', 'the wrong password').catch((error: Error) => error.message);
+    const unknown = await service(false).login('nobody', 'x', null).catch((error: Error) => error.message);
+    const wrong = await service(true).login('ada', 'the wrong password', null).catch((error: Error) => error.message);
     expect(wrong).toBe(unknown);
   });
 });

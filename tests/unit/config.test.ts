@@ -58,6 +58,12 @@ const BAD_VALUES: Case[] = [
   ['auth', 'BCRYPT_ROUNDS', '3'],
   ['auth', 'BCRYPT_ROUNDS', 'ten'],
   ['auth', 'JWT_TTL', '10'],
+  ['auth', 'RATE_LIMIT_ENABLED', 'no'],
+  ['auth', 'AUTH_THROTTLE_WINDOW_SECONDS', '0'],
+  ['auth', 'AUTH_THROTTLE_WINDOW_SECONDS', '86401'],
+  ['auth', 'AUTH_THROTTLE_FAILURES_PER_ACCOUNT', '0'],
+  ['auth', 'AUTH_THROTTLE_LOGINS_PER_ADDRESS', 'lots'],
+  ['auth', 'AUTH_THROTTLE_REGISTRATIONS_PER_ADDRESS', '-1'],
   ['gateway', 'AUTH_URL', 'ftp://x'],
   ['gateway', 'USERS_URL', 'not a url'],
   ['gateway', 'POSTS_URL', 'ftp://x'],
@@ -133,6 +139,39 @@ describe('configuration', () => {
     expect(trustProxy('0')).toBe(false);
     expect(trustProxy('2')).toBe(2);
     expect(trustProxy('10.0.0.0/8, 192.168.1.5,::1')).toEqual(['10.0.0.0/8', '192.168.1.5', '::1']);
+  });
+
+  test('when NODE_ENV is production, then the auth throttles lock an account after 5 failures and allow 20 logins and 5 registrations per address, per 15 minutes', () => {
+    expect(loadAuthConfig({ ...GOOD.auth, NODE_ENV: 'production' }).throttles).toEqual({
+      enabled: true,
+      windowSeconds: 900,
+      failuresPerAccount: 5,
+      loginsPerAddress: 20,
+      registrationsPerAddress: 5,
+    });
+  });
+
+  test.each(['development', 'test'])('when NODE_ENV is %s, then the auth throttles are on but loose enough for seeding and demos', (nodeEnv) => {
+    expect(loadAuthConfig({ ...GOOD.auth, NODE_ENV: nodeEnv }).throttles).toEqual({
+      enabled: true,
+      windowSeconds: 900,
+      failuresPerAccount: 100,
+      loginsPerAddress: 10_000,
+      registrationsPerAddress: 10_000,
+    });
+  });
+
+  test('when the auth throttle settings are given, then they are used, and RATE_LIMIT_ENABLED=false turns them off', () => {
+    const env = {
+      ...GOOD.auth,
+      NODE_ENV: 'production',
+      RATE_LIMIT_ENABLED: 'false',
+      AUTH_THROTTLE_WINDOW_SECONDS: '60',
+      AUTH_THROTTLE_FAILURES_PER_ACCOUNT: '3',
+      AUTH_THROTTLE_LOGINS_PER_ADDRESS: '7',
+      AUTH_THROTTLE_REGISTRATIONS_PER_ADDRESS: '2',
+    };
+    expect(loadAuthConfig(env).throttles).toEqual({ enabled: false, windowSeconds: 60, failuresPerAccount: 3, loginsPerAddress: 7, registrationsPerAddress: 2 });
   });
 
   test('when the auth subgraph gets no public key, then it derives the one matching its private key', () => {

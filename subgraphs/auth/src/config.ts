@@ -1,12 +1,33 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { ConfigError, isP256, readInt, readPrivateKey, readSubgraphConfig, type Env, type SubgraphConfig } from '../../common/src/config';
+import {
+  ConfigError,
+  isP256,
+  readBoolean,
+  readInt,
+  readPrivateKey,
+  readSubgraphConfig,
+  type Env,
+  type SubgraphConfig,
+} from '../../common/src/config';
+import type { ThrottleLimits } from './services/auth-throttles';
 
 export interface AuthConfig extends SubgraphConfig {
   jwtPrivateKey: string;
   /** Token lifetime in seconds. */
   jwtTtlSeconds: number;
   bcryptRounds: number;
+  throttles: ThrottleLimits & { enabled: boolean };
 }
+
+/**
+ * Production defaults follow common practice for sign-in (a lock-out after 5
+ * failures in 15 minutes); outside production they are loose enough for
+ * `npm run seed`, demos and tests that sign many accounts in from one address.
+ */
+const THROTTLE_DEFAULTS = {
+  production: { failuresPerAccount: 5, loginsPerAddress: 20, registrationsPerAddress: 5 },
+  other: { failuresPerAccount: 100, loginsPerAddress: 10_000, registrationsPerAddress: 10_000 },
+};
 
 const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' }).toString('base64');
 
@@ -34,5 +55,18 @@ export function loadAuthConfig(env: Env): AuthConfig {
     jwtPrivateKey,
     jwtTtlSeconds: readInt(env, 'JWT_TTL', 86400, 60, 30 * 86400),
     bcryptRounds: readInt(env, 'BCRYPT_ROUNDS', 10, 4, 15),
+    throttles: readThrottles(env, base.nodeEnv === 'production'),
+  };
+}
+
+function readThrottles(env: Env, production: boolean): AuthConfig['throttles'] {
+  const defaults = production ? THROTTLE_DEFAULTS.production : THROTTLE_DEFAULTS.other;
+  return {
+    // The switch every process reads: off, no limit of any kind applies.
+    enabled: readBoolean(env, 'RATE_LIMIT_ENABLED', true),
+    windowSeconds: readInt(env, 'AUTH_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
+    failuresPerAccount: readInt(env, 'AUTH_THROTTLE_FAILURES_PER_ACCOUNT', defaults.failuresPerAccount, 1, 1_000_000),
+    loginsPerAddress: readInt(env, 'AUTH_THROTTLE_LOGINS_PER_ADDRESS', defaults.loginsPerAddress, 1, 1_000_000),
+    registrationsPerAddress: readInt(env, 'AUTH_THROTTLE_REGISTRATIONS_PER_ADDRESS', defaults.registrationsPerAddress, 1, 1_000_000),
   };
 }

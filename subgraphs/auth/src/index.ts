@@ -1,9 +1,11 @@
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
 import type { AuthConfig } from './config';
 import { createContext, type Context } from './context';
+import { createThrottleRepository } from './repositories/throttle-repository';
 import { createUserRepository } from './repositories/user-repository';
 import { resolvers } from './resolvers';
 import { createAccountService } from './services/account-service';
+import { createAuthThrottles, noThrottles } from './services/auth-throttles';
 
 /** Identity: registration, login, and the core fields of User. */
 export function authSubgraph(config: AuthConfig): SubgraphDefinition<Context> {
@@ -13,7 +15,10 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<Context> {
     resolvers,
     async setup(connection) {
       const users = await createUserRepository(connection);
-      const accounts = createAccountService(users, {
+      const throttles = config.throttles.enabled
+        ? createAuthThrottles(await createThrottleRepository(connection), config.throttles)
+        : noThrottles;
+      const accounts = createAccountService(users, throttles, {
         privateKey: config.jwtPrivateKey,
         ttlSeconds: config.jwtTtlSeconds,
         bcryptRounds: config.bcryptRounds,

@@ -34,6 +34,19 @@ export const badUserInput = (message: string, field?: string) =>
   apiError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const conflict = (message: string, field?: string) =>
   apiError(ErrorCode.CONFLICT, message, field ? { field } : {});
+/**
+ * Too many `what` ("login attempts"): `retryAfter` is the seconds until the
+ * client may try again and `limit` what one window allows, from which the REST
+ * adapter makes Retry-After and X-RateLimit-* headers. `extensions` adds to
+ * them: the gateway's own limits add an HTTP 429, which a subgraph must not
+ * (as with `invalidToken`, the gateway would see a failed call, not the error).
+ */
+export const rateLimited = (what: string, retry: { retryAfter: number; limit: number }, extensions: Record<string, unknown> = {}) =>
+  apiError(ErrorCode.RATE_LIMITED, `Too many ${what}; retry in ${retry.retryAfter} s`, {
+    retryAfter: retry.retryAfter,
+    limit: retry.limit,
+    ...extensions,
+  });
 export const serviceUnavailable = (message: string, extensions: Record<string, unknown> = {}, cause?: unknown) =>
   new GraphQLError(message, {
     extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, ...extensions },

@@ -1,6 +1,6 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const Mutation: MutationResolvers = {
-  register: (_parent, { input }, { accounts }) => accounts.register(input),
-  login: (_parent, { input }, { accounts }) => accounts.login(input.username, input.password),
+  register: (_parent, { input }, { accounts, clientAddress }) => accounts.register(input, clientAddress),
+  login: (_parent, { input }, { accounts, clientAddress }) => accounts.login(input.username, input.password, clientAddress),
 };
