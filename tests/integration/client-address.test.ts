@@ -62,3 +62,41 @@ describe('the address the gateway counts', () => {
     expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
   });
 });
+
+describe('the address the auth subgraph counts', () => {
+  let throttled: Stack;
+  beforeAll(async () => {
+    // The gateway's own login limit out of the way, so that the auth subgraph's throttle is what answers.
+    throttled = await startStack({
+      RATE_LIMIT_ENABLED: 'true',
+      RATE_LIMIT_LOGINS_PER_MINUTE: '1000',
+      AUTH_THROTTLE_LOGINS_PER_ADDRESS: '2',
+      TRUST_PROXY: '1',
+    });
+  });
+  afterAll(() => throttled?.stop());
+
+  const LOGIN = 'mutation { login(input: { username: "nobody_at_all", password: "wrong password" }) { token } }';
+  const codeOf = (response: { errors?: { extensions?: Record<string, any> }[] }) => response.errors?.[0]?.extensions?.code;
+
+  test('when logins come through the gateway, then auth counts the client address the gateway vouches for, not the gateway’s own', async () => {
+    const viaProxy = (client: string) => throttled.graphql(LOGIN, {}, { headers: { 'x-forwarded-for': client } }).then(codeOf);
+    const codes = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) codes.push(await viaProxy('203.0.113.5'));
+    expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+    // Another client behind the same gateway is counted apart: auth did not count the gateway's address.
+    expect(await viaProxy('203.0.113.6')).toBe('UNAUTHENTICATED');
+  });
+
+  test('when a caller reaches auth directly and writes X-Forwarded-For, then auth counts the peer address, not the header', async () => {
+    const direct = (spoofed: string) =>
+      fetch(`${throttled.auth.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': spoofed },
+        body: JSON.stringify({ query: LOGIN }),
+      }).then(async (response) => codeOf((await response.json()) as any));
+    const codes = [];
+    for (const spoofed of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) codes.push(await direct(spoofed));
+    expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
+  });
+});
