@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { loadGatewayConfig } from '../../gateway/src/config';
 import { startGateway } from '../../gateway/src/server';
 import type { RunningService } from '../../subgraphs/common/src/http-server';
-import { PASSWORD, registerUser, type TestUser } from '../helpers/factories';
+import { createPost, follow, PASSWORD, registerUser, type TestUser } from '../helpers/factories';
 import { graphqlClient, type GraphQLResponse } from '../helpers/graphql-client';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -191,5 +191,29 @@ describe('parser tokens', () => {
     // 660 aliases of one field: 1,985 tokens (the same field repeated would meet graphql-js's own budget for comparing fields).
     const aliases = Array.from({ length: 660 }, (_, index) => `a${index}: id`).join(' ');
     expect((await stack.graphql(`{ me { ${aliases} } }`, {}, { token: user.token })).errors).toBeUndefined();
+  });
+});
+
+describe('subgraph limits', () => {
+  test('when a subgraph is reached directly with nesting deeper than its limit, then it refuses with 400', async () => {
+    const posts = graphqlClient(`${stack.posts.url}/graphql`);
+    const nested = (levels: number): string => (levels === 0 ? 'id' : `post { comments { edges { node { ${nested(levels - 1)} } } } }`);
+    const refused = await posts(`{ ${nested(3).replace(/^post/, 'post(id: "0123456789abcdef01234567")')} }`);
+    expect(refused.status).toBe(400);
+    expect(messagesAndCodes(refused)).toEqual([['Query depth 13 exceeds the limit of 12', 'BAD_USER_INPUT']]);
+  });
+
+  test('when the gateway admits a query at its depth and cost limits whose entities cross subgraphs, then every subgraph runs its part', async () => {
+    const author = await registerUser(stack);
+    const commenter = await registerUser(stack);
+    await follow(stack, commenter, author);
+    const postId = await createPost(stack, author);
+    const comment = await stack.graphql(`mutation { addComment(postId: "${postId}", input: { content: "hi" }) { id } }`, {}, { token: commenter.token });
+    expect(comment.errors).toBeUndefined();
+    // Depth 10 (me, posts, edges, node, comments, edges, node, post, author, username); cost 2 + 100 × (3 + 41 × 6) = 24,902.
+    const query = `{ me { posts(first: 100) { edges { node { comments(first: 41) { edges { node { post { author { username followersCount } } } } } } } } } }`;
+    const answer = await stack.graphql(query, {}, { token: author.token });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.me.posts.edges[0].node.comments.edges[0].node.post.author).toEqual({ username: author.username, followersCount: 1 });
   });
 });

@@ -18,6 +18,7 @@ import { requestScope, startHttpServer, type RunningService } from './http-serve
 import { createLogger, type Logger } from './logger';
 import { instrumentMongo, type RequestScope } from './observability';
 import { SCHEMA_DIR } from './runtime-files';
+import { subgraphLimitsPlugin } from './subgraph-limits';
 
 export type { RunningService };
 
@@ -89,6 +90,7 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
             ApolloServerPluginInlineTraceDisabled(),
             ApolloServerPluginCacheControlDisabled(),
             ApolloServerPluginLandingPageDisabled(),
+            subgraphLimitsPlugin(),
             ...plugins,
           ],
         }),
