@@ -1,98 +1,129 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
+import { refusedOperation } from '../../subgraphs/common/src/errors';
 import {
-  GraphQLError,
-  Kind,
-  valueFromASTUntyped,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
-import { ErrorCode } from '../../subgraphs/common/src/errors';
-import { DEFAULT_PAGE_SIZE } from '../../subgraphs/common/src/pagination';
+  fragmentsOf,
+  measureOperation,
+  measureOverLimits,
+  rootFieldCounts,
+  type MeasureLimits,
+} from '../../subgraphs/common/src/operation-measure';
 
-export interface OperationLimits {
-  maxDepth: number;
-  maxCost: number;
-}
-
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 10, maxCost: 25_000 };
-
-interface Measure {
-  depth: number;
-  cost: number;
+export interface OperationLimits extends MeasureLimits {
+  /** Parser tokens in a document: bounds the work of parsing and validating, which run before any other limit. */
+  maxTokens: number;
+  /** Root fields, aliases and fragments counted apart. */
+  maxRootFields: { query: number; mutation: number };
+  /** login and register fields together in one operation: one password tried per operation. */
+  maxSignIns: number;
+  /** Subgraph requests one operation's query plan makes. */
+  maxFetches: number;
 }
 
 /**
- * Depth counts nested fields; cost counts every field once, and a field with
- * `first` (a page) multiplies what is below it by the page size, so that
- * `posts(first: 100) { edges { node { comments(first: 100) … } } }` costs what it
- * would fetch. Introspection fields (`__schema`, `__type`, `__typename`) are free:
- * Sandbox's own schema query is deep, and cheap.
+ * Each bounds a way to make the gateway or the subgraphs work without end, well
+ * above what the API's own clients send:
+ * - depth 10 and cost 25,000 (see OperationMeasure): nested pages;
+ * - 1,000 selections with fragments written out: fragments spread twice at each
+ *   of many levels (the introspection query selects about 230);
+ * - 2,000 parser tokens, which bound parsing and validation (they run before
+ *   any other limit): the operations of the REST routes and the tests have
+ *   under 100, the introspection query about 185;
+ * - 10 root fields in a query and 5 in a mutation: aliases (`a1: createPost …
+ *   a300: createPost …`) would otherwise repeat a write or a look-up per alias;
+ * - one login or register per operation, so aliases cannot try several passwords
+ *   under one count of the login rate limit;
+ * - 25 subgraph fetches per query plan (see `refuseCostlyPlans`).
  */
-export function measureOperation(
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-): Measure {
-  const pageSize = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_PAGE_SIZE);
-
-  const measure = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>): Measure => {
-    let depth = 0;
-    let cost = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value.startsWith('__')) continue;
-        const first = selection.arguments?.find((argument) => argument.name.value === 'first');
-        const multiplier = first ? pageSize(valueFromASTUntyped(first.value, variables)) : 1;
-        const below = selection.selectionSet ? measure(selection.selectionSet, seen) : { depth: 0, cost: 0 };
-        depth = Math.max(depth, below.depth + 1);
-        cost += 1 + multiplier * below.cost;
-        continue;
-      }
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
-      const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : null;
-      if (!fragment || (name && seen.has(name))) continue;
-      const inner = measure(fragment.selectionSet, name ? new Set([...seen, name]) : seen);
-      depth = Math.max(depth, inner.depth);
-      cost += inner.cost;
-    }
-    return { depth, cost };
-  };
-
-  return measure(operation.selectionSet, new Set());
-}
-
-function refused(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
-}
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  maxDepth: 10,
+  maxCost: 25_000,
+  maxSelections: 1_000,
+  maxTokens: 2_000,
+  maxRootFields: { query: 10, mutation: 5 },
+  maxSignIns: 1,
+  maxFetches: 25,
+};
 
 /**
  * Refuses, before any subgraph is asked, what the gateway cannot or should not
  * plan: no operation to run (an unknown operationName, or several operations
- * and none named), a subscription (the graph has none), and operations deeper
- * or costlier than the limits. These are the client's mistakes: 400, not the
+ * and none named), a subscription (the graph has none), and operations over
+ * the limits. These are the client's mistakes: 400 BAD_USER_INPUT, not the
  * gateway's internal error.
  */
 export function operationLimitsPlugin<TContext extends BaseContext>(limits: OperationLimits): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request }) {
+        async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) {
-            throw refused(
+            throw refusedOperation(
               request.operationName ? `No operation named "${request.operationName}"` : 'The document holds several operations: name one in operationName',
             );
           }
-          if (operation.operation === 'subscription') throw refused('Subscriptions are not supported');
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+          if (operation.operation === 'subscription') throw refusedOperation('Subscriptions are not supported');
+          const fragments = fragmentsOf(document);
+          const over = measureOverLimits(measureOperation(schema, operation, fragments, request.variables ?? {}), limits);
+          if (over) throw refusedOperation(over);
+
+          const rootFields = rootFieldCounts(operation, fragments);
+          const total = [...rootFields.values()].reduce((sum, times) => sum + times, 0);
+          const kind = operation.operation === 'mutation' ? 'mutation' : 'query';
+          if (total > limits.maxRootFields[kind]) {
+            throw refusedOperation(`${kind === 'mutation' ? 'Mutation' : 'Query'} has ${total} root fields, over the limit of ${limits.maxRootFields[kind]}`);
           }
-          const { depth, cost } = measureOperation(operation, fragments, request.variables ?? {});
-          if (depth > limits.maxDepth) throw refused(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
-          if (cost > limits.maxCost) throw refused(`Query cost ${cost} exceeds the limit of ${limits.maxCost}`);
+          const signIns = (rootFields.get('login') ?? 0) + (rootFields.get('register') ?? 0);
+          if (signIns > limits.maxSignIns) {
+            throw refusedOperation(`Operation has ${signIns} login or register fields, over the limit of ${limits.maxSignIns}`);
+          }
         },
       };
     },
+  };
+}
+
+type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
+type PlanNode = NonNullable<QueryPlan['node']>;
+
+/** The subgraph requests a plan makes: each Fetch node is one, whatever the number of entities it carries. */
+export function countFetches(node: PlanNode | undefined): number {
+  if (!node) return 0;
+  switch (node.kind) {
+    case 'Fetch':
+      return 1;
+    case 'Flatten':
+      return countFetches(node.node);
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.reduce((sum, child) => sum + countFetches(child), 0);
+    case 'Condition':
+      return countFetches(node.ifClause) + countFetches(node.elseClause);
+    case 'Defer':
+      return countFetches(node.primary.node) + node.deferred.reduce((sum, deferred) => sum + countFetches(deferred.node), 0);
+    case 'Subscription':
+      return 1 + countFetches(node.rest);
+  }
+}
+
+/**
+ * Aliased entity look-ups cost the fetches they cause. The cost model cannot
+ * see them: `a: user(id: …) { posts { … } } b: user(id: …) { posts { … } }`
+ * costs what it fetches from the databases, but each alias becomes a subgraph
+ * request of its own in the query plan (one per path), and only the plan knows
+ * which fields cross to another subgraph. So the gateway counts the plan's
+ * fetches once it is made (the planner caches it per document) and refuses a
+ * plan over the limit before any fetch is sent. An error thrown here leaves
+ * ApolloGateway's executor as it is, and Apollo Server answers it with the
+ * error's own HTTP status: 400 BAD_USER_INPUT. The richest query the API's
+ * clients send, the home feed with its authors and comments, plans 7 fetches;
+ * ten profiles looked up by alias, each with counts and posts, plan 21.
+ */
+export function refuseCostlyPlans(limits: Pick<OperationLimits, 'maxFetches'>): Experimental_DidResolveQueryPlanCallback {
+  return ({ queryPlan }) => {
+    const fetches = countFetches(queryPlan.node);
+    if (fetches > limits.maxFetches) {
+      throw refusedOperation(`Query plan makes ${fetches} subgraph fetches, over the limit of ${limits.maxFetches}`);
+    }
   };
 }

@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { GraphQLError, Kind } from 'graphql';
-import { ErrorCode } from '../../subgraphs/common/src/errors';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, rateLimited } from '../../subgraphs/common/src/errors';
+import { fragmentsOf, rootFieldCounts } from '../../subgraphs/common/src/operation-measure';
 import type { Authenticator, GatewayContext } from './auth-forwarding';
 import type { RateLimitConfig } from './config';
 import { HttpError } from './rest/http-errors';
@@ -31,14 +32,15 @@ export class FixedWindowLimiter {
     readonly windowMs: number,
   ) {}
 
-  hit(key: string, now = Date.now()): RateLimitState {
+  /** Counts `times` hits at once (an operation with several login fields is several attempts). */
+  hit(key: string, times = 1, now = Date.now()): RateLimitState {
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
       if (this.windows.size > 10_000) this.sweep(now);
       window = { count: 0, resetAt: now + this.windowMs };
       this.windows.set(key, window);
     }
-    window.count += 1;
+    window.count += times;
     return {
       limited: window.count > this.limit,
       limit: this.limit,
@@ -52,22 +54,20 @@ export class FixedWindowLimiter {
   }
 }
 
-/** RATE_LIMITED, with what a client needs to retry well; on /graphql also HTTP 429 and Retry-After. */
-export function rateLimited(state: RateLimitState, what: string): GraphQLError {
-  return new GraphQLError(`Too many ${what}; retry in ${state.resetSeconds} s`, {
-    extensions: {
-      code: ErrorCode.RATE_LIMITED,
-      retryAfter: state.resetSeconds,
-      limit: state.limit,
-      http: { status: 429, headers: new Map([['retry-after', String(state.resetSeconds)]]) },
-    },
+/** RATE_LIMITED as every limit says it; the gateway's own also answers /graphql with HTTP 429 and Retry-After. */
+function gatewayRateLimited(state: RateLimitState, what: string): GraphQLError {
+  return rateLimited(what, { retryAfter: state.resetSeconds, limit: state.limit }, {
+    http: { status: 429, headers: new Map([['retry-after', String(state.resetSeconds)]]) },
   });
 }
 
 /**
  * login and register are limited per address whichever way they come (GraphQL
  * or the REST routes, which run the same operations), so password guessing and
- * sign-up floods meet one limit.
+ * sign-up floods meet one limit. Every login and register field of the
+ * operation counts, wherever it sits: in a fragment, an inline fragment, under
+ * an alias. One that operationLimitsPlugin refuses (several sign-ins in one
+ * operation) counts too: the client asked for those attempts.
  */
 export function authRateLimitPlugin(config: RateLimitConfig): ApolloServerPlugin<GatewayContext> {
   const limiters = {
@@ -77,14 +77,14 @@ export function authRateLimitPlugin(config: RateLimitConfig): ApolloServerPlugin
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, contextValue }) {
+        async didResolveOperation({ operation, document, contextValue }) {
           if (operation?.operation !== 'mutation') return;
-          for (const selection of operation.selectionSet.selections) {
-            if (selection.kind !== Kind.FIELD) continue;
-            const name = selection.name.value;
-            if (name !== 'login' && name !== 'register') continue;
-            const state = limiters[name].hit(contextValue.clientIp);
-            if (state.limited) throw rateLimited(state, name === 'login' ? 'login attempts' : 'registrations');
+          const rootFields = rootFieldCounts(operation, fragmentsOf(document));
+          for (const name of ['login', 'register'] as const) {
+            const attempts = rootFields.get(name);
+            if (!attempts) continue;
+            const state = limiters[name].hit(contextValue.clientIp, attempts);
+            if (state.limited) throw gatewayRateLimited(state, name === 'login' ? 'login attempts' : 'registrations');
           }
         },
       };

@@ -8,7 +8,7 @@ import { createLogger } from '../../subgraphs/common/src/logger';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { createAuthenticator, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
-import { operationLimitsPlugin, DEFAULT_OPERATION_LIMITS } from './operation-limits';
+import { operationLimitsPlugin, refuseCostlyPlans, DEFAULT_OPERATION_LIMITS } from './operation-limits';
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
 import { createUserDirectory } from '../../subgraphs/common/src/user-directory';
@@ -32,6 +32,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new ForwardingDataSource(name, url!, signCredential),
+    experimental_didResolveQueryPlan: refuseCostlyPlans(DEFAULT_OPERATION_LIMITS),
   });
   const production = config.nodeEnv === 'production';
   const auth = createAuthenticator(config.jwtPublicKey, createUserDirectory(config.subgraphs.auth, signCredential));
@@ -45,6 +46,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
         introspection: !production,
         includeStacktraceInErrorResponses: config.nodeEnv === 'development',
         formatError,
+        parseOptions: { maxTokens: DEFAULT_OPERATION_LIMITS.maxTokens },
         plugins: [
           // In production neither the schema nor the Sandbox page is shown to the world.
           production

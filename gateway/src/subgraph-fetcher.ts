@@ -8,11 +8,18 @@ const SUBGRAPH_TIMEOUT_MS = 4000;
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
 /**
+ * Open sockets to one subgraph (one host and port) at most: a burst of calls
+ * queues for a socket instead of opening connections without bound. A queued
+ * call's time counts against SUBGRAPH_TIMEOUT_MS like the rest of it.
+ */
+export const MAX_SOCKETS_PER_SUBGRAPH = 64;
+
+/**
  * Idle sockets stay open for the next call (no TCP handshake per subgraph
  * call), and close after 30 s, well before a fastify subgraph's own 72 s, so
  * a reused socket is never one the subgraph is closing.
  */
-const AGENT_OPTIONS = { keepAlive: true, timeout: 30_000 };
+const AGENT_OPTIONS = { keepAlive: true, timeout: 30_000, maxSockets: MAX_SOCKETS_PER_SUBGRAPH };
 const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Agent(AGENT_OPTIONS) };
 
 /**

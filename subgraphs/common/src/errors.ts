@@ -32,6 +32,9 @@ export const notFound = (message: string) => apiError(ErrorCode.NOT_FOUND, messa
 /** `field` names the argument or input field at fault, so clients can point at it. */
 export const badUserInput = (message: string, field?: string) =>
   apiError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+/** An operation refused before any resolver runs (over a limit): the whole HTTP answer is a 400. */
+export const refusedOperation = (message: string) =>
+  apiError(ErrorCode.BAD_USER_INPUT, message, { http: { status: 400 } });
 export const conflict = (message: string, field?: string) =>
   apiError(ErrorCode.CONFLICT, message, field ? { field } : {});
 /**

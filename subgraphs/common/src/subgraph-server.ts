@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './logger';
 import { instrumentMongo, type RequestScope } from './observability';
 import { SCHEMA_DIR } from './runtime-files';
 import { SERVICE_CREDENTIAL_HEADER, verifyServiceCredential } from './service-credential';
+import { subgraphLimitsPlugin } from './subgraph-limits';
 
 /** A header sent twice arrives as an array; such a credential is not one we signed. */
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? '' : value);
@@ -102,6 +103,7 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
             ApolloServerPluginInlineTraceDisabled(),
             ApolloServerPluginCacheControlDisabled(),
             ApolloServerPluginLandingPageDisabled(),
+            subgraphLimitsPlugin(),
             ...plugins,
           ],
         }),
