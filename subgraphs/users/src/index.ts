@@ -14,7 +14,7 @@ export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> 
     resolvers,
     async setup(connection) {
       const follows = await createFollowRepository(connection);
-      const followService = createFollowService(follows, createUserDirectory(config.authUrl));
+      const followService = createFollowService(follows, createUserDirectory(config.authUrl), config);
       return (request) => createContext(request, follows, followService);
     },
   };
