@@ -17,16 +17,21 @@ afterAll(async () => {
 
 type Subgraph = 'auth' | 'users' | 'posts';
 
-/** `_entities` straight against one subgraph, as the gateway asks it, for `__typename` entities selected by `selection`. */
+/**
+ * `_entities` straight against one subgraph, as the gateway asks it, for `__typename` entities selected
+ * by `selection`; with `as`, carrying that user's token as the gateway forwards it.
+ */
 async function entities<T = Record<string, unknown>>(
   subgraph: Subgraph,
   typename: string,
   ids: string[],
   selection: string,
+  as?: TestUser,
 ): Promise<(T | null)[]> {
   const response = await graphqlClient(`${stack[subgraph].url}/graphql`)<{ _entities: (T | null)[] }>(
     `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
     { representations: ids.map((id) => ({ __typename: typename, id })) },
+    { token: as?.token },
   );
   expect(response.errors).toBeUndefined();
   return response.data!._entities;
@@ -71,17 +76,35 @@ describe('auth subgraph', () => {
 });
 
 describe('users subgraph', () => {
-  test('when a User is asked for, then it resolves its counts and whom it follows', async () => {
-    const [ada, bob, cyd] = users as [TestUser, TestUser, TestUser];
+  type Social = { id: string; followersCount: number; followingCount: number; followingIds: string[] };
+  const SOCIAL = 'id followersCount followingCount followingIds';
+  let ada: TestUser;
+  let bob: TestUser;
+  let cyd: TestUser;
+  beforeAll(async () => {
+    [ada, bob, cyd] = users as [TestUser, TestUser, TestUser];
     await follow(stack, ada, bob);
     await follow(stack, ada, cyd);
     await follow(stack, bob, ada);
-    type Social = { id: string; followersCount: number; followingCount: number; followingIds: string[] };
-    const [adaSocial, bobSocial, nobody] = await entities<Social>('users', 'User', [ada.id, bob.id, unknownId()], 'id followersCount followingCount followingIds');
+  });
+
+  test('when Users are asked for with the token of one of them, then they resolve their counts, and that one whom it follows', async () => {
+    const [adaSocial, bobSocial, nobody] = await entities<Social>('users', 'User', [ada.id, bob.id, unknownId()], SOCIAL, ada);
     expect(adaSocial).toMatchObject({ id: ada.id, followersCount: 1, followingCount: 2 });
     expect([...adaSocial!.followingIds].sort()).toEqual([bob.id, cyd.id].sort());
-    expect(bobSocial).toMatchObject({ id: bob.id, followersCount: 1, followingCount: 1, followingIds: [ada.id] });
+    expect(bobSocial).toEqual({ id: bob.id, followersCount: 1, followingCount: 1, followingIds: [] });
     expect(nobody).toMatchObject({ followersCount: 0, followingCount: 0, followingIds: [] });
+  });
+
+  test.each([
+    ['anonymously', () => undefined],
+    ["with another user's token", () => cyd],
+  ])("when a User's followingIds are asked for %s, then none are given", async (_label, as) => {
+    const resolved = await entities<Social>('users', 'User', [ada.id, bob.id], SOCIAL, as());
+    expect(resolved).toEqual([
+      { id: ada.id, followersCount: 1, followingCount: 2, followingIds: [] },
+      { id: bob.id, followersCount: 1, followingCount: 1, followingIds: [] },
+    ]);
   });
 });
 

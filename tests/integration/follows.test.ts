@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { follow, registerUser, type TestUser } from '../helpers/factories';
+import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
 import { errorCodes, type GraphQLResponse } from '../helpers/graphql-client';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -121,6 +121,24 @@ describe('follow and unfollow', () => {
     const response = await mutate('follow', ada, ada.id.toUpperCase());
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(await edges({ followerId: ada.id })).toBe(0);
+  });
+});
+
+describe('the feed through the gateway, which needs whom its owner follows from this subgraph', () => {
+  const FEED = `query ($id: ID!) { user(id: $id) { feed(first: 10) { edges { node { id } } } } }`;
+
+  test("when a user reads their own feed, then it holds the posts of those they follow; another user's request for it is FORBIDDEN", async () => {
+    const [ada, bob, cyd] = (await registerMany(3)) as [TestUser, TestUser, TestUser];
+    await follow(stack, ada, bob);
+    const bobPost = await createPost(stack, bob, 'followed');
+    await createPost(stack, cyd, 'not followed');
+    const own = await stack.graphql<{ user: { feed: { edges: { node: { id: string } }[] } } }>(FEED, { id: ada.id }, { token: ada.token });
+    expect(own.errors).toBeUndefined();
+    expect(own.data?.user.feed.edges.map((edge) => edge.node.id)).toEqual([bobPost]);
+
+    const theirs = await stack.graphql(FEED, { id: ada.id }, { token: cyd.token });
+    expect(errorCodes(theirs)).toEqual(['FORBIDDEN']);
+    expect(theirs.errors?.[0]?.path).toEqual(['user', 'feed']);
   });
 });
 

@@ -80,6 +80,9 @@ const BAD_VALUES: Case[] = [
   ['auth', 'REQUIRE_SERVICE_CREDENTIAL', 'yes'],
   ['users', 'AUTH_URL', 'ftp://x'],
   ['users', 'USERS_DB_NAME', 'has space'],
+  ['users', 'MAX_FOLLOWING', '0'],
+  ['users', 'MAX_FOLLOWING', '100001'],
+  ['users', 'MAX_FOLLOWING', 'lots'],
 ];
 
 function configError(service: string, variable: string, value: string | undefined): unknown {
@@ -120,6 +123,7 @@ describe('configuration', () => {
       users: 'http://127.0.0.1:4003/graphql',
     });
     expect(users.authUrl).toBe('http://127.0.0.1:4001/graphql');
+    expect(users.maxFollowing).toBe(7500);
     expect([gateway.metricsPort, auth.metricsPort, posts.metricsPort, users.metricsPort]).toEqual([9400, 9401, 9402, 9403]);
     expect(gateway.trustProxy).toBe(false);
     // Unset NODE_ENV is production, with production's guards on.
@@ -179,8 +183,8 @@ describe('configuration', () => {
     expect(jwtPublicKey.replace(/\s/g, '')).toBe(testKeys().publicKey.replace(/\s/g, ''));
   });
 
-  test('when values are given, then they are used: ports, database names, keys with literal \\n', () => {
-    const env = { ...GOOD.users, USERS_PORT: '0', USERS_DB_NAME: 'other_db', NODE_ENV: 'production', JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n') };
-    expect(loadUsersConfig(env)).toMatchObject({ port: 0, dbName: 'other_db', nodeEnv: 'production', jwtPublicKey: testKeys().publicKey });
+  test('when values are given, then they are used: ports, database names, keys with literal \\n, the follow cap', () => {
+    const env = { ...GOOD.users, USERS_PORT: '0', USERS_DB_NAME: 'other_db', NODE_ENV: 'production', JWT_PUBLIC_KEY: testKeys().publicKey.replace(/\n/g, '\\n'), MAX_FOLLOWING: '100000' };
+    expect(loadUsersConfig(env)).toMatchObject({ port: 0, dbName: 'other_db', nodeEnv: 'production', jwtPublicKey: testKeys().publicKey, maxFollowing: 100_000 });
   });
 });

@@ -1,13 +1,19 @@
-import { readSubgraphConfig, readUrl, type Env, type SubgraphConfig } from '../../common/src/config';
+import { readInt, readSubgraphConfig, readUrl, type Env, type SubgraphConfig } from '../../common/src/config';
 
 export interface UsersConfig extends SubgraphConfig {
   /** The auth subgraph's GraphQL endpoint, asked whether a user exists. */
   authUrl: string;
+  /** How many accounts one user may follow (Mastodon's 7,500 by default). */
+  maxFollowing: number;
 }
+
+/** Twitter stops at 5,000 and Mastodon at 7,500: a value past this is a typo (a zero too many), not a policy. */
+const MAX_FOLLOWING_CEILING = 100_000;
 
 export function loadUsersConfig(env: Env): UsersConfig {
   return {
     ...readSubgraphConfig(env, { portVariable: 'USERS_PORT', defaultPort: 4003, metricsPortVariable: 'USERS_METRICS_PORT', defaultMetricsPort: 9403, dbVariable: 'USERS_DB_NAME', defaultDb: 'chirp_users' }),
     authUrl: readUrl(env, 'AUTH_URL', 'http://127.0.0.1:4001/graphql'),
+    maxFollowing: readInt(env, 'MAX_FOLLOWING', 7500, 1, MAX_FOLLOWING_CEILING),
   };
 }

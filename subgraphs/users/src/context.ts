@@ -7,6 +7,7 @@ import type { FollowService } from './services/follow-service';
 export interface Context extends SubgraphRequest {
   loaders: {
     stats: DataLoader<string, UserStats>;
+    /** Empty for anyone but the viewer (see FollowService.followingIds). */
     followingIds: DataLoader<string, string[]>;
     /** Keyed by the followee; only made for a signed-in viewer. */
     followedByViewer: DataLoader<string, boolean> | null;
@@ -24,7 +25,7 @@ export function createContext(request: SubgraphRequest, follows: FollowRepositor
         const found = new Map((await follows.statsByIds(ids)).map((stats) => [stats.id, stats]));
         return ids.map((id) => found.get(id) ?? { id, followersCount: 0, followingCount: 0 });
       }),
-      followingIds: new DataLoader((ids) => follows.followingIds(ids)),
+      followingIds: new DataLoader((ids) => followService.followingIds(request.viewer, ids)),
       followedByViewer: viewerEdgeLoader(request.viewer, follows.followedAmong),
     },
     follows,

@@ -15,7 +15,8 @@ export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> 
     resolvers,
     async setup(connection) {
       const follows = await createFollowRepository(connection);
-      const followService = createFollowService(follows, createUserDirectory(config.authUrl, config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'users') : null));
+      const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'users') : null;
+      const followService = createFollowService(follows, createUserDirectory(config.authUrl, signCredential), config);
       return (request) => createContext(request, follows, followService);
     },
   };

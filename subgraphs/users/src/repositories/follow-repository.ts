@@ -17,21 +17,36 @@ export interface UserStats {
   followingCount: number;
 }
 
+/** What a follow did: made the edge, found it made already, or found the follower's slots all taken. */
+export type FollowOutcome = 'followed' | 'already-following' | 'limit-reached';
+
 export type FollowRepository = Awaited<ReturnType<typeof createFollowRepository>>;
 
 export async function createFollowRepository(connection: Connection) {
   const Follow = await followModel(connection);
   const UserStats = await userStatsModel(connection);
 
-  /** Both users' counters move together, and only for an edge that really changed. */
-  async function adjustCounters(followerId: string, followeeId: string, delta: 1 | -1): Promise<void> {
-    await UserStats.bulkWrite(
-      [
-        { updateOne: { filter: { _id: toObjectId(followerId) }, update: { $inc: { followingCount: delta } }, upsert: true } },
-        { updateOne: { filter: { _id: toObjectId(followeeId) }, update: { $inc: { followersCount: delta } }, upsert: true } },
-      ],
-      { ordered: false },
-    );
+  /**
+   * Takes one of the follower's `maxFollowing` slots with a conditional `$inc` on their counter, so
+   * that two follows racing for the last slot cannot both have it. Returns whether one was free.
+   */
+  async function reserveSlot(followerId: string, maxFollowing: number): Promise<boolean> {
+    const filter = { _id: toObjectId(followerId), followingCount: operator({ $lt: maxFollowing }) };
+    const take = { $inc: { followingCount: 1 } };
+    try {
+      await UserStats.updateOne(filter, take, { upsert: true });
+      return true;
+    } catch (error) {
+      // The upsert inserts when the filter matches nothing: a duplicate _id then means the counter
+      // exists, either full or created meanwhile by a racing first follow. Without the upsert, it tells which.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const { matchedCount } = await UserStats.updateOne(filter, take);
+    return matchedCount === 1;
+  }
+
+  async function releaseSlot(followerId: string): Promise<void> {
+    await UserStats.updateOne({ _id: toObjectId(followerId) }, { $inc: { followingCount: -1 } });
   }
 
   async function page(filter: Record<string, unknown>, pointsAt: 'followerId' | 'followeeId', request: PageRequest) {
@@ -46,23 +61,40 @@ export async function createFollowRepository(connection: Connection) {
   }
 
   return {
-    /** Returns whether a new edge was made: following twice is one follow, even when both requests race. */
-    async follow(followerId: string, followeeId: string): Promise<boolean> {
+    /**
+     * Following twice is one follow, even when both requests race; a new edge needs a free slot first,
+     * given back when the edge turns out to exist or cannot be written, so the counters stay exact.
+     */
+    async follow(followerId: string, followeeId: string, maxFollowing: number): Promise<FollowOutcome> {
+      const edge = { followerId: toObjectId(followerId), followeeId: toObjectId(followeeId) };
+      // Before the slot, so that following again takes none: it must succeed at the cap too.
+      if (await Follow.exists(edge)) return 'already-following';
+      if (!(await reserveSlot(followerId, maxFollowing))) {
+        return (await Follow.exists(edge)) ? 'already-following' : 'limit-reached';
+      }
       try {
-        await Follow.create({ followerId: toObjectId(followerId), followeeId: toObjectId(followeeId) });
+        await Follow.create(edge);
       } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
+        await releaseSlot(followerId);
+        if (isDuplicateKeyError(error)) return 'already-following';
         throw error;
       }
-      await adjustCounters(followerId, followeeId, 1);
-      return true;
+      await UserStats.updateOne({ _id: edge.followeeId }, { $inc: { followersCount: 1 } }, { upsert: true });
+      return 'followed';
     },
 
-    /** Returns whether an edge was removed. */
+    /** Returns whether an edge was removed; both counters move only then. */
     async unfollow(followerId: string, followeeId: string): Promise<boolean> {
       const { deletedCount } = await Follow.deleteOne({ followerId: toObjectId(followerId), followeeId: toObjectId(followeeId) });
       if (deletedCount === 0) return false;
-      await adjustCounters(followerId, followeeId, -1);
+      // Upserts: the follow that made this edge may not have counted the followee yet; -1 then +1 still sums right.
+      await UserStats.bulkWrite(
+        [
+          { updateOne: { filter: { _id: toObjectId(followerId) }, update: { $inc: { followingCount: -1 } }, upsert: true } },
+          { updateOne: { filter: { _id: toObjectId(followeeId) }, update: { $inc: { followersCount: -1 } }, upsert: true } },
+        ],
+        { ordered: false },
+      );
       return true;
     },
 
