@@ -203,6 +203,12 @@ describe('subgraph limits', () => {
     expect(messagesAndCodes(refused)).toEqual([['Query depth 13 exceeds the limit of 12', 'BAD_USER_INPUT']]);
   });
 
+  test('when a subgraph is reached directly with more than 10,000 tokens, then it refuses with 400 before validating', async () => {
+    const refused = await graphqlClient(`${stack.posts.url}/graphql`)(`{ ${'x '.repeat(10_000)} }`);
+    expect(refused.status).toBe(400);
+    expect(messagesAndCodes(refused)).toEqual([[TOO_MANY_TOKENS.replace('2000', '10000'), 'GRAPHQL_PARSE_FAILED']]);
+  });
+
   test('when the gateway admits a query at its depth and cost limits whose entities cross subgraphs, then every subgraph runs its part', async () => {
     const author = await registerUser(stack);
     const commenter = await registerUser(stack);

@@ -18,6 +18,15 @@ import { fragmentsOf, measureOperation, measureOverLimits, type MeasureLimits } 
  */
 export const SUBGRAPH_OPERATION_LIMITS: MeasureLimits = { maxDepth: 12, maxCost: 50_000, maxSelections: 2_000 };
 
+/**
+ * Parser tokens a subgraph reads in one document, so that parsing and
+ * validation are bounded before any limit above can run. The gateway admits
+ * 2,000 client tokens, and its plans restate a client's selections with key
+ * fields and type conditions (representations travel as variables): five
+ * times the client's bound leaves room for those.
+ */
+export const SUBGRAPH_MAX_TOKENS = 10_000;
+
 export function subgraphLimitsPlugin<TContext extends BaseContext>(
   limits: MeasureLimits = SUBGRAPH_OPERATION_LIMITS,
 ): ApolloServerPlugin<TContext> {

@@ -19,7 +19,7 @@ import { createLogger, type Logger } from './logger';
 import { instrumentMongo, type RequestScope } from './observability';
 import { SCHEMA_DIR } from './runtime-files';
 import { SERVICE_CREDENTIAL_HEADER, verifyServiceCredential } from './service-credential';
-import { subgraphLimitsPlugin } from './subgraph-limits';
+import { SUBGRAPH_MAX_TOKENS, subgraphLimitsPlugin } from './subgraph-limits';
 
 /** A header sent twice arrives as an array; such a credential is not one we signed. */
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? '' : value);
@@ -97,6 +97,7 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
           schema,
           includeStacktraceInErrorResponses: config.nodeEnv === 'development',
           formatError,
+          parseOptions: { maxTokens: SUBGRAPH_MAX_TOKENS },
           // No inline traces (nothing reports them) and no cache-control hooks on every field: the schema
           // has no cache hints, and the gateway, not a subgraph, tells clients `cache-control: no-store`.
           plugins: [
