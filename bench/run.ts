@@ -18,12 +18,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
-import { pageSelection, POST_FIELDS } from '../gateway/src/rest/shapes';
-import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
-import { createTokenIssuer } from '../subgraphs/auth/src/services/tokens';
+import { pageSelection, POST_FIELDS } from '@chirp/gateway/rest/shapes';
+import { generateTokenKeyPair, createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '@chirp/platform';
+import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
-import { freePortsEnv } from '../tests/helpers/system-process';
-import { createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '../subgraphs/common/src/service-credential';
+import { freePortsEnv } from '@chirp/test-kit';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, type DatasetSize } from './seed';
 

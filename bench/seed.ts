@@ -7,13 +7,13 @@
  */
 import bcrypt from 'bcryptjs';
 import { Types, type Connection } from 'mongoose';
-import { connectDatabase } from '../subgraphs/common/src/db';
-import { userModel } from '../subgraphs/auth/src/models/user';
-import { followModel } from '../subgraphs/users/src/models/follow';
-import { userStatsModel } from '../subgraphs/users/src/models/user-stats';
-import { commentModel } from '../subgraphs/posts/src/models/comment';
-import { likeModel } from '../subgraphs/posts/src/models/like';
-import { postModel } from '../subgraphs/posts/src/models/post';
+import { connectDatabase } from '@chirp/subgraph-kit';
+import { userModel } from '@chirp/auth-subgraph/models/user';
+import { followModel } from '@chirp/users-subgraph/models/follow';
+import { userStatsModel } from '@chirp/users-subgraph/models/user-stats';
+import { commentModel } from '@chirp/posts-subgraph/models/comment';
+import { likeModel } from '@chirp/posts-subgraph/models/like';
+import { postModel } from '@chirp/posts-subgraph/models/post';
 
 export interface DatasetSize {
   users: number;

@@ -19,8 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startSystemProcess } from '../tests/helpers/system-process';
-import { mulberry32 } from '../tests/helpers/random';
+import { startSystemProcess, mulberry32 } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench/results/soak.json');

@@ -5,8 +5,7 @@
  * .gitignore and .dockerignore: it must never reach a commit or an image.
  */
 import { randomBytes } from 'node:crypto';
-import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
-import { generateServiceSecret } from '../subgraphs/common/src/service-credential';
+import { generateTokenKeyPair, generateServiceSecret } from '@chirp/platform';
 
 const { privateKey, publicKey } = generateTokenKeyPair();
 const line = (name: string, pem: string) => `${name}="${pem.trim().replace(/\n/g, '\\n')}"`;

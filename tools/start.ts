@@ -10,8 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { generateTokenKeyPair } from '../subgraphs/common/src/auth';
-import { generateServiceSecret } from '../subgraphs/common/src/service-credential';
+import { generateTokenKeyPair, generateServiceSecret } from '@chirp/platform';
 import { startEmbeddedMongo } from './embedded-mongo';
 import { waitUntilHealthy } from './wait-until-healthy';
 

@@ -1,11 +1,17 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FastifyRequest } from 'fastify';
-import { viewerFromAuthorization, type Viewer } from '../../subgraphs/common/src/auth';
-import { invalidToken, serviceUnavailable } from '../../subgraphs/common/src/errors';
-import { requestScope } from '../../subgraphs/common/src/http-server';
-import { REQUEST_ID_HEADER, type RequestScope } from '../../subgraphs/common/src/observability';
-import { SERVICE_CREDENTIAL_HEADER, type CredentialSigner } from '../../subgraphs/common/src/service-credential';
-import type { UserDirectory } from '../../subgraphs/common/src/user-directory';
+import {
+  viewerFromAuthorization,
+  type Viewer,
+  invalidToken,
+  serviceUnavailable,
+  requestScope,
+  REQUEST_ID_HEADER,
+  type RequestScope,
+  SERVICE_CREDENTIAL_HEADER,
+  type CredentialSigner,
+  type UserDirectory,
+} from '@chirp/platform';
 import { subgraphFetcher } from './subgraph-fetcher';
 
 export interface GatewayContext extends RequestScope {

@@ -8,7 +8,7 @@ import {
   ConfigError,
   type BaseConfig,
   type Env,
-} from '../../subgraphs/common/src/config';
+} from '@chirp/platform';
 
 export interface RateLimitConfig {
   enabled: boolean;

@@ -1,7 +1,6 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { buildHttpApp } from '../../subgraphs/common/src/http-server';
-import { lazyHandler, type ApiGatewayEvent } from '../../subgraphs/common/src/lambda';
+import { buildHttpApp, lazyHandler, type ApiGatewayEvent } from '@chirp/platform';
 import { loadGatewayConfig } from './config';
 import { gatewayHttpOptions } from './server';
 

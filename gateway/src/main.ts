@@ -1,4 +1,4 @@
-import { runService } from '../../subgraphs/common/src/main';
+import { runService } from '@chirp/platform';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './server';
 

@@ -1,13 +1,13 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
-import { refusedOperation } from '../../subgraphs/common/src/errors';
 import {
+  refusedOperation,
   fragmentsOf,
   measureOperation,
   measureOverLimits,
   rootFieldCounts,
   type MeasureLimits,
-} from '../../subgraphs/common/src/operation-measure';
+} from '@chirp/platform';
 
 export interface OperationLimits extends MeasureLimits {
   /** Parser tokens in a document: bounds the work of parsing and validating, which run before any other limit. */

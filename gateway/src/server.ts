@@ -2,17 +2,21 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { formatError } from '../../subgraphs/common/src/errors';
-import { startHttpServer, type HttpServerOptions, type RunningService } from '../../subgraphs/common/src/http-server';
-import { createLogger } from '../../subgraphs/common/src/logger';
+import {
+  formatError,
+  startHttpServer,
+  type HttpServerOptions,
+  type RunningService,
+  createLogger,
+  createUserDirectory,
+  createCredentialSigner,
+} from '@chirp/platform';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { createAuthenticator, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
 import { operationLimitsPlugin, refuseCostlyPlans, DEFAULT_OPERATION_LIMITS } from './operation-limits';
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
-import { createUserDirectory } from '../../subgraphs/common/src/user-directory';
-import { createCredentialSigner } from '../../subgraphs/common/src/service-credential';
 import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
 

@@ -1,6 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { readSubgraphSdl } from '../../subgraphs/common/src/subgraph-server';
+import { readSubgraphSdl } from '@chirp/platform';
 
 export const SUBGRAPH_NAMES = ['auth', 'users', 'posts'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];

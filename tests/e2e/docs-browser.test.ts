@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { REST_ROUTES } from '../helpers/rest-routes';
-import { startStack, type Stack } from '../helpers/stack';
+import { REST_ROUTES, startStack, type Stack } from '@chirp/test-kit';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

@@ -1,7 +1,7 @@
 import { utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from '@jest/globals';
-import { startSystemProcess, type SystemProcess } from '../helpers/system-process';
+import { startSystemProcess, type SystemProcess } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 let system: SystemProcess | undefined;

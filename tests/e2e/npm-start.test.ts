@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
-import { startSystemProcess, type SystemProcess } from '../helpers/system-process';
+import { graphqlClient, type GraphQLClient, startSystemProcess, type SystemProcess } from '@chirp/test-kit';
 
 /**
  * Runs `npm start`'s script as a user would (here with free ports and its own

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack, type Stack } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);

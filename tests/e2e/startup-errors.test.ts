@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
-import { freePortsEnv, freshEnv } from '../helpers/system-process';
+import { freePortsEnv, freshEnv } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -1,19 +1,28 @@
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import bcrypt from 'bcryptjs';
-import { loadAuthConfig } from '../../subgraphs/auth/src/config';
-import { startAuthSubgraph } from '../../subgraphs/auth/src/index';
-import { createThrottleRepository } from '../../subgraphs/auth/src/repositories/throttle-repository';
-import { createUserRepository } from '../../subgraphs/auth/src/repositories/user-repository';
-import { createAccountService } from '../../subgraphs/auth/src/services/account-service';
-import { createAuthThrottles, type ThrottleLimits } from '../../subgraphs/auth/src/services/auth-throttles';
-import { connectDatabase } from '../../subgraphs/common/src/db';
-import type { RunningSubgraph } from '../../subgraphs/common/src/subgraph-server';
-import { PASSWORD, registerUser, uniqueUsername, type TestUser } from '../helpers/factories';
-import { errorCodes, graphqlClient, type GraphQLClient, type GraphQLResponse } from '../helpers/graphql-client';
-import { testKeys } from '../helpers/keys';
-import { restClient } from '../helpers/rest-client';
-import { startStack, type Stack } from '../helpers/stack';
-import { mongoUri, testDbName } from '../helpers/test-db';
+import { loadAuthConfig } from '@chirp/auth-subgraph/config';
+import { startAuthSubgraph } from '@chirp/auth-subgraph';
+import { createThrottleRepository } from '@chirp/auth-subgraph/repositories/throttle-repository';
+import { createUserRepository } from '@chirp/auth-subgraph/repositories/user-repository';
+import { createAccountService } from '@chirp/auth-subgraph/services/account-service';
+import { createAuthThrottles, type ThrottleLimits } from '@chirp/auth-subgraph/services/auth-throttles';
+import { connectDatabase, type RunningSubgraph } from '@chirp/subgraph-kit';
+import {
+  PASSWORD,
+  registerUser,
+  uniqueUsername,
+  type TestUser,
+  errorCodes,
+  graphqlClient,
+  type GraphQLClient,
+  type GraphQLResponse,
+  testKeys,
+  restClient,
+  startStack,
+  type Stack,
+  mongoUri,
+  testDbName,
+} from '@chirp/test-kit';
 
 /** Failures an account may have per window in this file's stack. */
 const FAILURES = 3;

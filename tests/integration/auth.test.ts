@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import bcrypt from 'bcryptjs';
-import { PASSWORD, registerUser, uniqueUsername, type TestUser } from '../helpers/factories';
-import { errorCodes, type GraphQLResponse } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
+import {
+  PASSWORD,
+  registerUser,
+  uniqueUsername,
+  type TestUser,
+  errorCodes,
+  type GraphQLResponse,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import { startGateway } from '../../gateway/src/server';
-import type { RunningService } from '../../subgraphs/common/src/http-server';
-import { graphqlClient } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
+import { loadGatewayConfig } from '@chirp/gateway/config';
+import { startGateway } from '@chirp/gateway/server';
+import type { RunningService } from '@chirp/platform';
+import { graphqlClient, startStack, type Stack } from '@chirp/test-kit';
 
 /**
  * Per-address limits are only as good as the address they count: a client

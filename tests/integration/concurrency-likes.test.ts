@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { createPost, registerUser, type TestUser } from '../helpers/factories';
-import { startStack, type Stack } from '../helpers/stack';
+import { createPost, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
 
 const LIKERS = 20;
 const LIKE = `mutation ($postId: ID!) { likePost(postId: $postId) { likeCount likedByViewer } }`;

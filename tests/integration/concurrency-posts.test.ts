@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { registerUser, type TestUser } from '../helpers/factories';
-import type { GraphQLResponse } from '../helpers/graphql-client';
-import { inPool } from '../helpers/pool';
-import { mulberry32 } from '../helpers/random';
-import { startStack, type Stack } from '../helpers/stack';
+import { registerUser, type TestUser, type GraphQLResponse, inPool, mulberry32, startStack, type Stack } from '@chirp/test-kit';
 
 const POSTS = 200;
 const SEED = Number(process.env.STORM_SEED ?? 7);

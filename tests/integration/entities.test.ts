@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { CommandStartedEvent } from 'mongodb';
 import { Types } from 'mongoose';
-import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
-import { graphqlClient } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
+import { createPost, follow, registerUser, type TestUser, graphqlClient, startStack, type Stack } from '@chirp/test-kit';
 
 let stack: Stack;
 let users: TestUser[];

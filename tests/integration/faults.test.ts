@@ -1,15 +1,20 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import { startGateway } from '../../gateway/src/server';
-import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { startPostsSubgraph } from '../../subgraphs/posts/src/index';
+import { loadGatewayConfig } from '@chirp/gateway/config';
+import { startGateway } from '@chirp/gateway/server';
+import { loadPostsConfig } from '@chirp/posts-subgraph/config';
+import { startPostsSubgraph } from '@chirp/posts-subgraph';
 import { startEmbeddedMongo } from '../../tools/embedded-mongo';
-import { createPost, registerUser, type TestUser } from '../helpers/factories';
-import { freePort } from '../helpers/free-port';
-import { graphqlClient } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
-import { testDbName } from '../helpers/test-db';
+import {
+  createPost,
+  registerUser,
+  type TestUser,
+  freePort,
+  graphqlClient,
+  startStack,
+  type Stack,
+  testDbName,
+} from '@chirp/test-kit';
 
 let stack: Stack;
 let user: TestUser;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
-import { startStack, type Stack } from '../helpers/stack';
+import { createPost, follow, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
 
 const FEED = `query ($after: String) {
   me { feed(first: 2, after: $after) {

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { follow, registerUser, type TestUser } from '../helpers/factories';
-import { errorCodes, type GraphQLResponse } from '../helpers/graphql-client';
-import { expectError, restClient } from '../helpers/rest-client';
-import { startStack, type Stack } from '../helpers/stack';
+import {
+  follow,
+  registerUser,
+  type TestUser,
+  errorCodes,
+  type GraphQLResponse,
+  expectError,
+  restClient,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 /** Small, so that a test can reach it; the default is 7,500. */
 const CAP = 5;

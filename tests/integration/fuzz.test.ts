@@ -1,13 +1,24 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../subgraphs/common/src/auth';
-import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
-import { ecKeyPair, testKeys } from '../helpers/keys';
-import { restClient, unknownId, type Rest, type RestOptions } from '../helpers/rest-client';
-import { inPool } from '../helpers/pool';
-import { mulberry32 } from '../helpers/random';
-import { REST_ROUTES, type RestRoute } from '../helpers/rest-routes';
-import { startStack, type Stack } from '../helpers/stack';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@chirp/platform';
+import {
+  createPost,
+  follow,
+  registerUser,
+  type TestUser,
+  ecKeyPair,
+  testKeys,
+  restClient,
+  unknownId,
+  type Rest,
+  type RestOptions,
+  inPool,
+  mulberry32,
+  REST_ROUTES,
+  type RestRoute,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 /**
  * Generated malformed input for every REST route and every GraphQL root

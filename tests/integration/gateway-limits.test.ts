@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import { startGateway } from '../../gateway/src/server';
-import type { RunningService } from '../../subgraphs/common/src/http-server';
-import { PASSWORD, registerUser, type TestUser } from '../helpers/factories';
-import { graphqlClient } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
+import { loadGatewayConfig } from '@chirp/gateway/config';
+import { startGateway } from '@chirp/gateway/server';
+import type { RunningService } from '@chirp/platform';
+import { PASSWORD, registerUser, type TestUser, graphqlClient, startStack, type Stack } from '@chirp/test-kit';
 
 let stack: Stack;
 let user: TestUser;

@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import { startGateway } from '../../gateway/src/server';
-import type { RunningService } from '../../subgraphs/common/src/http-server';
-import { createPost, follow, PASSWORD, registerUser, type TestUser } from '../helpers/factories';
-import { graphqlClient, type GraphQLResponse } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
+import { loadGatewayConfig } from '@chirp/gateway/config';
+import { startGateway } from '@chirp/gateway/server';
+import type { RunningService } from '@chirp/platform';
+import {
+  createPost,
+  follow,
+  PASSWORD,
+  registerUser,
+  type TestUser,
+  graphqlClient,
+  type GraphQLResponse,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 /**
  * GraphQL-shaped abuse: documents small on the wire that would make the

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { registerUser } from '../helpers/factories';
-import { startStack, type Stack } from '../helpers/stack';
+import { registerUser, startStack, type Stack } from '@chirp/test-kit';
 
 let stack: Stack;
 beforeAll(async () => {

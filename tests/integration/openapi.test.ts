@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { restClient } from '../helpers/rest-client';
-import { REST_ROUTES } from '../helpers/rest-routes';
-import { startStack, type Stack } from '../helpers/stack';
+import { restClient, REST_ROUTES, startStack, type Stack } from '@chirp/test-kit';
 
 let stack: Stack;
 let doc: any;

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { createPost, registerUser, type TestUser } from '../helpers/factories';
-import { errorCodes, type GraphQLResponse } from '../helpers/graphql-client';
-import { startStack, type Stack } from '../helpers/stack';
+import {
+  createPost,
+  registerUser,
+  type TestUser,
+  errorCodes,
+  type GraphQLResponse,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 const POST_FIELDS = 'id content createdAt updatedAt editedAt likeCount commentCount likedByViewer author { id username name }';
 const POST = `query ($id: ID!) { post(id: $id) { ${POST_FIELDS} } }`;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { CommandStartedEvent } from 'mongodb';
-import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
-import { startStack, type Stack } from '../helpers/stack';
+import { createPost, follow, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
 
 const FEED = `query ($first: Int) {
   me { feed(first: $first) { edges { node { id content author { username name } likeCount likedByViewer commentCount } } } }

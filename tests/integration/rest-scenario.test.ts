@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { PASSWORD, uniqueUsername } from '../helpers/factories';
-import { expectError, readAllPages, restClient, type Rest } from '../helpers/rest-client';
-import { startStack, type Stack } from '../helpers/stack';
+import {
+  PASSWORD,
+  uniqueUsername,
+  expectError,
+  readAllPages,
+  restClient,
+  type Rest,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 let stack: Stack;
 let rest: Rest;

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
-import { expectError, expectValidationError, MALFORMED_ID, readAllPages, restClient, unknownId, type Rest } from '../helpers/rest-client';
-import { startStack, type Stack } from '../helpers/stack';
+import {
+  createPost,
+  follow,
+  registerUser,
+  type TestUser,
+  expectError,
+  expectValidationError,
+  MALFORMED_ID,
+  readAllPages,
+  restClient,
+  unknownId,
+  type Rest,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 let stack: Stack;
 let rest: Rest;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Connection } from 'mongoose';
-import { connectDatabase, operator } from '../../subgraphs/common/src/db';
-import { userModel } from '../../subgraphs/auth/src/models/user';
-import { mongoUri, testDbName } from '../helpers/test-db';
+import { connectDatabase, operator } from '@chirp/subgraph-kit';
+import { userModel } from '@chirp/auth-subgraph/models/user';
+import { mongoUri, testDbName } from '@chirp/test-kit';
 
 let connection: Connection;
 beforeAll(async () => {

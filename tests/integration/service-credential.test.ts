@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '../../subgraphs/common/src/service-credential';
-import { createPost, follow, registerUser, type TestUser } from '../helpers/factories';
-import { TEST_SERVICE_SECRET } from '../helpers/keys';
-import { startStack, type Stack } from '../helpers/stack';
+import { createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '@chirp/platform';
+import { createPost, follow, registerUser, type TestUser, TEST_SERVICE_SECRET, startStack, type Stack } from '@chirp/test-kit';
 
 /** The whole system as production runs it: NODE_ENV=production, so every subgraph requires the gateway's credential. */
 let production: Stack;

@@ -1,11 +1,18 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../subgraphs/common/src/auth';
-import { registerUser, type TestUser } from '../helpers/factories';
-import { errorCodes, graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
-import { ecKeyPair, testKeys } from '../helpers/keys';
-import { startStack, type Stack } from '../helpers/stack';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@chirp/platform';
+import {
+  registerUser,
+  type TestUser,
+  errorCodes,
+  graphqlClient,
+  type GraphQLClient,
+  ecKeyPair,
+  testKeys,
+  startStack,
+  type Stack,
+} from '@chirp/test-kit';
 
 let stack: Stack;
 let user: TestUser;

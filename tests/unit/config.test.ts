@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import { ConfigError, type Env } from '../../subgraphs/common/src/config';
-import { loadAuthConfig } from '../../subgraphs/auth/src/config';
-import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { loadUsersConfig } from '../../subgraphs/users/src/config';
-import { ecKeyPair, testKeys, TEST_SERVICE_SECRET } from '../helpers/keys';
+import { loadGatewayConfig } from '@chirp/gateway/config';
+import { ConfigError, type Env } from '@chirp/platform';
+import { loadAuthConfig } from '@chirp/auth-subgraph/config';
+import { loadPostsConfig } from '@chirp/posts-subgraph/config';
+import { loadUsersConfig } from '@chirp/users-subgraph/config';
+import { ecKeyPair, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const p384 = ecKeyPair('P-384');

@@ -3,12 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { loadGatewayConfig } from '../../gateway/src/config';
-import type { Env } from '../../subgraphs/common/src/config';
-import { loadAuthConfig } from '../../subgraphs/auth/src/config';
-import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { loadUsersConfig } from '../../subgraphs/users/src/config';
-import { testKeys } from '../helpers/keys';
+import { loadGatewayConfig } from '@chirp/gateway/config';
+import type { Env } from '@chirp/platform';
+import { loadAuthConfig } from '@chirp/auth-subgraph/config';
+import { loadPostsConfig } from '@chirp/posts-subgraph/config';
+import { loadUsersConfig } from '@chirp/users-subgraph/config';
+import { testKeys } from '@chirp/test-kit';
 
 /**
  * No Docker engine runs here, so the compose file is checked against the

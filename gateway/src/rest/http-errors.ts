@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../../../subgraphs/common/src/errors';
+import { ErrorCode } from '@chirp/platform';
 
 /** An answer other than success, in the original API's FastAPI shape: `{"detail": "...", "code": "..."}`. */
 export class HttpError extends Error {

@@ -8,7 +8,7 @@ import {
   readSubgraphConfig,
   type Env,
   type SubgraphConfig,
-} from '../../common/src/config';
+} from '@chirp/platform';
 import type { ThrottleLimits } from './services/auth-throttles';
 
 export interface AuthConfig extends SubgraphConfig {

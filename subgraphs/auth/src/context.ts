@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
-import type { SubgraphRequest } from '../../common/src/subgraph-server';
-import { byId } from '../../common/src/loaders';
+import { type SubgraphRequest, byId } from '@chirp/subgraph-kit';
 import type { UserRecord, UserRepository } from './repositories/user-repository';
 import type { AccountService } from './services/account-service';
 

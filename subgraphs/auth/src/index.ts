@@ -1,4 +1,4 @@
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@chirp/subgraph-kit';
 import type { AuthConfig } from './config';
 import { createContext, type Context } from './context';
 import { createThrottleRepository } from './repositories/throttle-repository';

@@ -1,4 +1,4 @@
-import { subgraphLambdaHandler } from '../../common/src/lambda';
+import { subgraphLambdaHandler } from '@chirp/subgraph-kit';
 import { loadAuthConfig } from './config';
 import { authSubgraph } from './index';
 

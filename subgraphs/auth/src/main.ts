@@ -1,4 +1,4 @@
-import { runService } from '../../common/src/main';
+import { runService } from '@chirp/platform';
 import { loadAuthConfig } from './config';
 import { startAuthSubgraph } from './index';
 

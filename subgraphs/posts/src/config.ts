@@ -1,4 +1,4 @@
-import { readSubgraphConfig, type Env, type SubgraphConfig } from '../../common/src/config';
+import { readSubgraphConfig, type Env, type SubgraphConfig } from '@chirp/platform';
 
 export type PostsConfig = SubgraphConfig;
 

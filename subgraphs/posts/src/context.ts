@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
-import type { SubgraphRequest } from '../../common/src/subgraph-server';
-import { byId, viewerEdgeLoader } from '../../common/src/loaders';
+import { type SubgraphRequest, byId, viewerEdgeLoader } from '@chirp/subgraph-kit';
 import type { CommentRepository } from './repositories/comment-repository';
 import type { LikeRepository } from './repositories/like-repository';
 import type { PostRecord, PostRepository } from './repositories/post-repository';

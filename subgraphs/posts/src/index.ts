@@ -1,4 +1,4 @@
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@chirp/subgraph-kit';
 import type { PostsConfig } from './config';
 import { createContext, type Context } from './context';
 import { createCommentRepository } from './repositories/comment-repository';

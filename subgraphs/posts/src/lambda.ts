@@ -1,4 +1,4 @@
-import { subgraphLambdaHandler } from '../../common/src/lambda';
+import { subgraphLambdaHandler } from '@chirp/subgraph-kit';
 import { loadPostsConfig } from './config';
 import { postsSubgraph } from './index';
 

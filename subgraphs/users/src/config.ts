@@ -1,4 +1,4 @@
-import { readInt, readSubgraphConfig, readUrl, type Env, type SubgraphConfig } from '../../common/src/config';
+import { readInt, readSubgraphConfig, readUrl, type Env, type SubgraphConfig } from '@chirp/platform';
 
 export interface UsersConfig extends SubgraphConfig {
   /** The auth subgraph's GraphQL endpoint, asked whether a user exists. */

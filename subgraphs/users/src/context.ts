@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
-import { viewerEdgeLoader } from '../../common/src/loaders';
-import type { SubgraphRequest } from '../../common/src/subgraph-server';
+import { viewerEdgeLoader, type SubgraphRequest } from '@chirp/subgraph-kit';
 import type { FollowRepository, UserStats } from './repositories/follow-repository';
 import type { FollowService } from './services/follow-service';
 

@@ -1,11 +1,10 @@
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../../common/src/subgraph-server';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@chirp/subgraph-kit';
 import type { UsersConfig } from './config';
 import { createContext, type Context } from './context';
 import { createFollowRepository } from './repositories/follow-repository';
 import { resolvers } from './resolvers';
 import { createFollowService } from './services/follow-service';
-import { createUserDirectory } from '../../common/src/user-directory';
-import { createCredentialSigner } from '../../common/src/service-credential';
+import { createUserDirectory, createCredentialSigner } from '@chirp/platform';
 
 /** The social graph: follows, and the follower counts of each user. */
 export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> {

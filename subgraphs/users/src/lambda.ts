@@ -1,4 +1,4 @@
-import { subgraphLambdaHandler } from '../../common/src/lambda';
+import { subgraphLambdaHandler } from '@chirp/subgraph-kit';
 import { loadUsersConfig } from './config';
 import { usersSubgraph } from './index';
 

@@ -1,4 +1,4 @@
-import { runService } from '../../common/src/main';
+import { runService } from '@chirp/platform';
 import { loadUsersConfig } from './config';
 import { startUsersSubgraph } from './index';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Collection, type Document, type MongoClient } from 'mongodb';
-import { testDbName } from '../../helpers/test-db';
+import { testDbName } from '@chirp/test-kit';
 import { connect } from './conformance-helpers';
 
 describe('aggregate with a cursor', () => {

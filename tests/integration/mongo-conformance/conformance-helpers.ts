@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { BSON, MongoClient, type Document } from 'mongodb';
-import { mongoUri } from '../../helpers/test-db';
+import { mongoUri } from '@chirp/test-kit';
 
 /** A driver client on the server under test (embedded unless MONGODB_URI names a real one). */
 export function connect(): Promise<MongoClient> {

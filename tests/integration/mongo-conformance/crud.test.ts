@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Collection, type Document, type MongoClient, ObjectId } from 'mongodb';
-import { testDbName } from '../../helpers/test-db';
+import { testDbName } from '@chirp/test-kit';
 import { connect } from './conformance-helpers';
 
 describe('CRUD commands through the driver', () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Collection, type Document, type MongoClient, ObjectId } from 'mongodb';
-import { mulberry32 } from '../../helpers/random';
-import { testDbName } from '../../helpers/test-db';
+import { mulberry32, testDbName } from '@chirp/test-kit';
 import { connect } from './conformance-helpers';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Collection, type Document, MongoBulkWriteError, type MongoClient } from 'mongodb';
-import { testDbName } from '../../helpers/test-db';
+import { testDbName } from '@chirp/test-kit';
 import { connect } from './conformance-helpers';
 
 describe('indexes and unique constraints', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose, { type Connection, Schema, Types } from 'mongoose';
-import { mongoUri, testDbName } from '../../helpers/test-db';
+import { mongoUri, testDbName } from '@chirp/test-kit';
 
 const userSchema = new Schema({
   email: { type: String, required: true, unique: true },

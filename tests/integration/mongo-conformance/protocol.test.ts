@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Long, type MongoClient, UUID } from 'mongodb';
-import { mongoUri, testDbName } from '../../helpers/test-db';
+import { mongoUri, testDbName } from '@chirp/test-kit';
 import { RawClient, connect, opMsg, opQuery } from './conformance-helpers';
 
 describe('wire protocol and server commands', () => {

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { isDuplicateKeyError, operator } from '../../../common/src/db';
+import { isDuplicateKeyError, operator } from '@chirp/subgraph-kit';
 import { throttleModel } from '../models/throttle';
 
 /** A key's current window: the hits counted in it, this one included, and when it ends. */

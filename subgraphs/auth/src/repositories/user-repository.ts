@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
-import { duplicateKeyFields, isDuplicateKeyError, operator } from '../../../common/src/db';
-import { conflict } from '../../../common/src/errors';
+import { duplicateKeyFields, isDuplicateKeyError, operator } from '@chirp/subgraph-kit';
+import { conflict } from '@chirp/platform';
 import { userModel } from '../models/user';
 
 export interface UserRecord {

@@ -1,4 +1,4 @@
-import { isObjectId } from '../../../common/src/ids';
+import { isObjectId } from '@chirp/platform';
 import type { UserResolvers } from '../generated/resolvers-types';
 
 export const User: UserResolvers = {

@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { unauthenticated } from '../../../common/src/errors';
+import { unauthenticated } from '@chirp/platform';
 import type { UserRecord, UserRepository } from '../repositories/user-repository';
 import type { AuthThrottles } from './auth-throttles';
 import { createTokenIssuer, type IssuedToken } from './tokens';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rateLimited } from '../../../common/src/errors';
+import { rateLimited } from '@chirp/platform';
 import type { ThrottleRepository, ThrottleWindow } from '../repositories/throttle-repository';
 
 export interface ThrottleLimits {

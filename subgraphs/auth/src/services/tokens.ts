@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../../common/src/auth';
+import { TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@chirp/platform';
 
 export interface IssuedToken {
   token: string;

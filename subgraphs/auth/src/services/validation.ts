@@ -1,5 +1,5 @@
 import { EmailAddressResolver } from 'graphql-scalars';
-import { badUserInput } from '../../../common/src/errors';
+import { badUserInput } from '@chirp/platform';
 
 const USERNAME = /^[A-Za-z0-9_]{3,30}$/;
 const MIN_PASSWORD_BYTES = 8;

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { isDuplicateKeyError, operator, toObjectId } from '../../../common/src/db';
+import { isDuplicateKeyError, operator, toObjectId } from '@chirp/subgraph-kit';
 import { likeModel } from '../models/like';
 
 export type LikeRepository = Awaited<ReturnType<typeof createLikeRepository>>;

@@ -1,6 +1,6 @@
 import { Types, type Connection } from 'mongoose';
-import { afterCursorFilter, operator, pageSort, toObjectId } from '../../../common/src/db';
-import type { PageRequest } from '../../../common/src/pagination';
+import { afterCursorFilter, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
+import type { PageRequest } from '@chirp/platform';
 import { postModel } from '../models/post';
 
 export interface PostRecord {

@@ -1,4 +1,4 @@
-import { notFound } from '../../../common/src/errors';
+import { notFound } from '@chirp/platform';
 import type { CommentResolvers } from '../generated/resolvers-types';
 
 export const Comment: CommentResolvers = {

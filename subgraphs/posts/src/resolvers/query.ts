@@ -1,4 +1,4 @@
-import { parseId } from '../../../common/src/ids';
+import { parseId } from '@chirp/platform';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 export const Query: QueryResolvers = {

@@ -1,5 +1,4 @@
-import { isObjectId } from '../../../common/src/ids';
-import { parsePageArgs, toConnection } from '../../../common/src/pagination';
+import { isObjectId, parsePageArgs, toConnection } from '@chirp/platform';
 import type { UserResolvers } from '../generated/resolvers-types';
 
 export const User: UserResolvers = {

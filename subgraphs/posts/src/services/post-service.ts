@@ -1,7 +1,4 @@
-import type { Viewer } from '../../../common/src/auth';
-import { badUserInput, forbidden, notFound, unauthenticated } from '../../../common/src/errors';
-import { parseId } from '../../../common/src/ids';
-import type { PageRequest } from '../../../common/src/pagination';
+import { type Viewer, badUserInput, forbidden, notFound, unauthenticated, parseId, type PageRequest } from '@chirp/platform';
 import type { CommentRecord, CommentRepository } from '../repositories/comment-repository';
 import type { LikeRepository } from '../repositories/like-repository';
 import type { PostRecord, PostRepository } from '../repositories/post-repository';

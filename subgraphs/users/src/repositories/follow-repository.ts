@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
-import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '../../../common/src/db';
-import type { PageRequest } from '../../../common/src/pagination';
+import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
+import type { PageRequest } from '@chirp/platform';
 import { followModel } from '../models/follow';
 import { userStatsModel } from '../models/user-stats';
 

@@ -1,9 +1,6 @@
-import type { Viewer } from '../../../common/src/auth';
-import { badUserInput, notFound, unauthenticated } from '../../../common/src/errors';
-import { parseId } from '../../../common/src/ids';
+import { type Viewer, badUserInput, notFound, unauthenticated, parseId, type UserDirectory } from '@chirp/platform';
 import type { FollowRepository } from '../repositories/follow-repository';
 import type { UserRef } from '../types';
-import type { UserDirectory } from '../../../common/src/user-directory';
 
 export type FollowService = ReturnType<typeof createFollowService>;
 

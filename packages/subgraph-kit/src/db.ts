@@ -1,5 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
-import type { CursorPosition } from './pagination';
+import type { CursorPosition } from '@chirp/platform';
 
 /**
  * Each subgraph opens its own connection (not mongoose's global one), to its

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -10,15 +8,23 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { viewerFromAuthorization, type Viewer } from './auth';
-import type { SubgraphConfig } from './config';
+import {
+  viewerFromAuthorization,
+  type Viewer,
+  type SubgraphConfig,
+  formatError,
+  requestScope,
+  startHttpServer,
+  type RunningService,
+  createLogger,
+  type Logger,
+  type RequestScope,
+  readSubgraphSdl,
+  SERVICE_CREDENTIAL_HEADER,
+  verifyServiceCredential,
+} from '@chirp/platform';
 import { connectDatabase, pingDatabase } from './db';
-import { formatError } from './errors';
-import { requestScope, startHttpServer, type RunningService } from './http-server';
-import { createLogger, type Logger } from './logger';
-import { instrumentMongo, type RequestScope } from './observability';
-import { SCHEMA_DIR } from './runtime-files';
-import { SERVICE_CREDENTIAL_HEADER, verifyServiceCredential } from './service-credential';
+import { instrumentMongo } from './mongo-metrics';
 import { SUBGRAPH_MAX_TOKENS, subgraphLimitsPlugin } from './subgraph-limits';
 
 /** A header sent twice arrives as an array; such a credential is not one we signed. */
@@ -28,11 +34,6 @@ export type { RunningService };
 
 /** A readiness probe answers within this, database or not. */
 const READY_TIMEOUT_MS = 2000;
-
-/** The SDL of a subgraph, from schema/<name>.graphql: the one source the server and the composition both read. */
-export function readSubgraphSdl(name: string): string {
-  return readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
-}
 
 /** What a subgraph knows of one request before its own context is built. */
 export interface SubgraphRequest extends RequestScope {

@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { refusedOperation } from './errors';
-import { fragmentsOf, measureOperation, measureOverLimits, type MeasureLimits } from './operation-measure';
+import { refusedOperation, fragmentsOf, measureOperation, measureOverLimits, type MeasureLimits } from '@chirp/platform';
 
 /**
  * A subgraph's own limits, so that one reached directly cannot run what the

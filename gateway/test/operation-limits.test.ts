@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { DEFAULT_OPERATION_LIMITS } from '../../gateway/src/operation-limits';
-import { composeSupergraph } from '../../gateway/src/supergraph';
-import { fragmentsOf, measureOperation, measureOverLimits, rootFieldCounts, type Fragments } from '../../subgraphs/common/src/operation-measure';
+import { DEFAULT_OPERATION_LIMITS } from '../src/operation-limits';
+import { composeSupergraph } from '../src/supergraph';
+import { fragmentsOf, measureOperation, measureOverLimits, rootFieldCounts, type Fragments } from '@chirp/platform';
 
 const URLS = { auth: 'http://auth.test/graphql', users: 'http://users.test/graphql', posts: 'http://posts.test/graphql' };
 const api: GraphQLSchema = Supergraph.build(composeSupergraph(URLS).supergraphSdl).apiSchema().toGraphQLJSSchema();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -18,3 +19,8 @@ export const SCHEMA_DIR = path.join(lambdaRoot ?? path.resolve(__dirname, '../..
  * reads its logo (relative to `__dirname`, the bundle's directory).
  */
 export const SWAGGER_UI_ASSETS = lambdaRoot === undefined ? undefined : path.join(lambdaRoot, 'static');
+
+/** The SDL of a subgraph, from schema/<name>.graphql: the one source the server and the composition both read. */
+export function readSubgraphSdl(name: string): string {
+  return readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+}

@@ -1,9 +1,9 @@
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { generateTokenKeyPair } from '../../subgraphs/common/src/auth';
-import type { UserRepository } from '../../subgraphs/auth/src/repositories/user-repository';
-import { createAccountService } from '../../subgraphs/auth/src/services/account-service';
-import { noThrottles } from '../../subgraphs/auth/src/services/auth-throttles';
+import { generateTokenKeyPair } from '@chirp/platform';
+import type { UserRepository } from '../src/repositories/user-repository';
+import { createAccountService } from '../src/services/account-service';
+import { noThrottles } from '../src/services/auth-throttles';
 
 const { privateKey } = generateTokenKeyPair();
 const ROUNDS = 4;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { decodeCursor, encodeCursor, parsePageArgs, toConnection } from '../../subgraphs/common/src/pagination';
+import { decodeCursor, encodeCursor, parsePageArgs, toConnection } from '../src/pagination';
 
 const ID = '0123456789abcdef01234567';
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

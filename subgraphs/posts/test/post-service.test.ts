@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import type { CommentRepository } from '../../subgraphs/posts/src/repositories/comment-repository';
-import type { LikeRepository } from '../../subgraphs/posts/src/repositories/like-repository';
-import type { PostRecord, PostRepository } from '../../subgraphs/posts/src/repositories/post-repository';
-import { createPostService } from '../../subgraphs/posts/src/services/post-service';
+import type { CommentRepository } from '../src/repositories/comment-repository';
+import type { LikeRepository } from '../src/repositories/like-repository';
+import type { PostRecord, PostRepository } from '../src/repositories/post-repository';
+import { createPostService } from '../src/services/post-service';
 
 const POST_ID = '0123456789abcdef01234567';
 const viewer = { id: 'fedcba9876543210fedcba98' };

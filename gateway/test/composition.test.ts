@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Supergraph } from '@apollo/federation-internals';
 import { isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
-import { composeSupergraph } from '../../gateway/src/supergraph';
+import { composeSupergraph } from '../src/supergraph';
 
 /** DESIGN "The public graph": every type and field name clients may rely on. */
 const PUBLIC_GRAPH: Record<string, string[]> = {

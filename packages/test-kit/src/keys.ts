@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { generateServiceSecret } from '../../subgraphs/common/src/service-credential';
+import { generateServiceSecret } from '@chirp/platform';
 
 /** A fresh EC key pair in PEM: P-256 is what ES256 needs; other curves are for tests of refusals. */
 export function ecKeyPair(namedCurve = 'P-256'): { privateKey: string; publicKey: string } {

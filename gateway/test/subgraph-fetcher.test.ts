@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from '@jest/globals';
-import { MAX_SOCKETS_PER_SUBGRAPH, subgraphFetcher } from '../../gateway/src/subgraph-fetcher';
+import { MAX_SOCKETS_PER_SUBGRAPH, subgraphFetcher } from '../src/subgraph-fetcher';
 
 describe('subgraphFetcher', () => {
   test('when more calls go to one subgraph at once than its socket cap, then the rest queue for a socket instead of opening connections', async () => {

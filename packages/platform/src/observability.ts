@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
-import type { Connection } from 'mongoose';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isClientErrorCode } from './errors';
 import type { Logger } from './logger';
@@ -95,17 +94,6 @@ export function instrumentHttp(app: FastifyInstance, metrics: Metrics): void {
     metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-}
-
-/** Times MongoDB commands from the driver's command monitoring (the connection has monitorCommands on). */
-export function instrumentMongo(connection: Connection, metrics: Metrics): void {
-  const client = connection.getClient();
-  client.on('commandSucceeded', (event) =>
-    metrics.mongoDuration.observe({ command: event.commandName, outcome: 'ok' }, event.duration / 1000),
-  );
-  client.on('commandFailed', (event) =>
-    metrics.mongoDuration.observe({ command: event.commandName, outcome: 'error' }, event.duration / 1000),
-  );
 }
 
 /**

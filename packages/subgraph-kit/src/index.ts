@@ -1,0 +1,6 @@
+export * from './db';
+export * from './lambda';
+export * from './loaders';
+export * from './mongo-metrics';
+export * from './subgraph-limits';
+export * from './subgraph-server';
