@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { generateTokenKeyPair, generateServiceSecret } from '@chirp/platform';
+import { GATEWAY, generateServiceSecret, generateTokenKeyPair, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
 import { startEmbeddedMongo } from './embedded-mongo';
 import { waitUntilHealthy } from './wait-until-healthy';
 
@@ -29,12 +29,15 @@ function portFrom(variable: string, fallback: number): number {
   return raw ? Number(raw) : fallback;
 }
 
-const subgraphs: ServiceSpec[] = [
-  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: portFrom('AUTH_PORT', 4001), metricsPort: portFrom('AUTH_METRICS_PORT', 9401) },
-  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: portFrom('POSTS_PORT', 4002), metricsPort: portFrom('POSTS_METRICS_PORT', 9402) },
-  { name: 'users', entry: 'subgraphs/users/src/main.ts', port: portFrom('USERS_PORT', 4003), metricsPort: portFrom('USERS_METRICS_PORT', 9403) },
-];
-const gateway: ServiceSpec = { name: 'gateway', entry: 'gateway/src/main.ts', port: portFrom('PORT', 4000), metricsPort: portFrom('METRICS_PORT', 9400) };
+/** Each process of the registry, on the ports the environment gives or its defaults. */
+const serviceSpec = (entry: ProcessEntry): ServiceSpec => ({
+  name: entry.name,
+  entry: `${entry.directory}/src/main.ts`,
+  port: portFrom(entry.portVariable, entry.defaultPort),
+  metricsPort: portFrom(entry.metricsPortVariable, entry.defaultMetricsPort),
+});
+const subgraphs = SUBGRAPHS.map((entry) => ({ ...serviceSpec(entry), urlVariable: entry.urlVariable, portVariable: entry.portVariable }));
+const gateway = serviceSpec(GATEWAY);
 
 const watch = process.argv.includes('--watch');
 const children = new Map<string, ChildProcess>();
@@ -105,16 +108,12 @@ async function main(): Promise<void> {
     env.MONGODB_URI = embedded.uri;
     console.log(`No MONGODB_URI given: started the embedded in-memory MongoDB at ${embedded.uri} (data ends with this run).`);
   }
-  const url = (spec: ServiceSpec) => `http://127.0.0.1:${spec.port}/graphql`;
-  Object.assign(env, {
-    AUTH_PORT: String(subgraphs[0]!.port),
-    POSTS_PORT: String(subgraphs[1]!.port),
-    USERS_PORT: String(subgraphs[2]!.port),
-    PORT: String(gateway.port),
-    AUTH_URL: env.AUTH_URL ?? url(subgraphs[0]!),
-    POSTS_URL: env.POSTS_URL ?? url(subgraphs[1]!),
-    USERS_URL: env.USERS_URL ?? url(subgraphs[2]!),
-  });
+  // Every process learns where the subgraphs are: the gateway calls them all, and a subgraph may call another.
+  for (const subgraph of subgraphs) {
+    env[subgraph.portVariable] = String(subgraph.port);
+    env[subgraph.urlVariable] ??= `http://127.0.0.1:${subgraph.port}/graphql`;
+  }
+  env[GATEWAY.portVariable] = String(gateway.port);
 
   for (const spec of subgraphs) launch(spec, env);
   const healthy = (spec: ServiceSpec) => waitUntilHealthy(spec.name, spec.port, { giveUp: () => stopping });

@@ -4,6 +4,10 @@ import {
   readInt,
   readPublicKey,
   readTrustProxy,
+  GATEWAY,
+  localSubgraphUrl,
+  SUBGRAPHS,
+  type SubgraphName,
   readUrl,
   ConfigError,
   type BaseConfig,
@@ -22,7 +26,8 @@ export interface RateLimitConfig {
 
 export interface GatewayConfig extends BaseConfig {
   jwtPublicKey: string;
-  subgraphs: { auth: string; users: string; posts: string };
+  /** Each subgraph's /graphql, by name. */
+  subgraphs: Record<SubgraphName, string>;
   rateLimits: RateLimitConfig;
   /** Browser origins allowed by CORS. */
   corsOrigins: string[];
@@ -62,7 +67,7 @@ const AUTH_LIMIT_DEFAULTS = {
 };
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
-  const base = readBaseConfig(env, { portVariable: 'PORT', defaultPort: 4000, metricsPortVariable: 'METRICS_PORT', defaultMetricsPort: 9400 });
+  const base = readBaseConfig(env, GATEWAY);
   // Unsigned calls would be refused by every subgraph in production: say so at start, not at the first request.
   if (base.nodeEnv === 'production' && !base.serviceSecret) {
     throw new ConfigError('SERVICE_SECRET must be set in production: the subgraphs answer only calls signed with it');
@@ -71,11 +76,9 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   return {
     ...base,
     jwtPublicKey: readPublicKey(env),
-    subgraphs: {
-      auth: readUrl(env, 'AUTH_URL', 'http://127.0.0.1:4001/graphql'),
-      users: readUrl(env, 'USERS_URL', 'http://127.0.0.1:4003/graphql'),
-      posts: readUrl(env, 'POSTS_URL', 'http://127.0.0.1:4002/graphql'),
-    },
+    subgraphs: Object.fromEntries(
+      SUBGRAPHS.map((subgraph) => [subgraph.name, readUrl(env, subgraph.urlVariable, localSubgraphUrl(subgraph))]),
+    ) as Record<SubgraphName, string>,
     rateLimits: {
       enabled: readBoolean(env, 'RATE_LIMIT_ENABLED', true),
       perMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),

@@ -10,6 +10,7 @@ import {
   createLogger,
   createUserDirectory,
   createCredentialSigner,
+  SUBGRAPHS,
 } from '@chirp/platform';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
@@ -18,7 +19,7 @@ import { operationLimitsPlugin, refuseCostlyPlans, DEFAULT_OPERATION_LIMITS } fr
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
 import { registerRestApi, useRestErrorShapes } from './rest';
-import { composeSupergraph, SUBGRAPH_NAMES } from './supergraph';
+import { composeSupergraph } from './supergraph';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -79,7 +80,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
     checkReady: async () => {
       const failures: string[] = [];
       await Promise.all(
-        SUBGRAPH_NAMES.map(async (name) => {
+        SUBGRAPHS.map(async ({ name }) => {
           const response = await fetch(new URL('/ready', config.subgraphs[name]), {
             signal: AbortSignal.timeout(READY_TIMEOUT_MS),
           }).catch(() => null);

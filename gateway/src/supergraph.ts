@@ -1,9 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { readSubgraphSdl } from '@chirp/platform';
-
-export const SUBGRAPH_NAMES = ['auth', 'users', 'posts'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+import { readSubgraphSdl, SUBGRAPHS, type SubgraphName } from '@chirp/platform';
 
 export interface Composition {
   supergraphSdl: string;
@@ -17,7 +14,7 @@ export interface Composition {
  */
 export function composeSupergraph(urls: Record<SubgraphName, string>): Composition {
   const result = composeServices(
-    SUBGRAPH_NAMES.map((name) => ({ name, url: urls[name], typeDefs: parse(readSubgraphSdl(name)) })),
+    SUBGRAPHS.map((subgraph) => ({ name: subgraph.name, url: urls[subgraph.name], typeDefs: parse(readSubgraphSdl(subgraph)) })),
   );
   if (result.errors) {
     throw new Error(`The subgraph schemas do not compose:\n${result.errors.map((error) => `- ${error.message}`).join('\n')}`);

@@ -11,4 +11,5 @@ export * from './pagination';
 export * from './run-service';
 export * from './runtime-files';
 export * from './service-credential';
+export * from './services';
 export * from './user-directory';

@@ -10,8 +10,11 @@ import path from 'node:path';
  */
 const lambdaRoot = process.env.LAMBDA_TASK_ROOT;
 
-/** The subgraph SDL files: the one source the servers and the composition read. */
-export const SCHEMA_DIR = path.join(lambdaRoot ?? path.resolve(__dirname, '../../..'), 'schema');
+/** The repository's root folder, where tools and tests find its files. */
+export const REPOSITORY_ROOT = path.resolve(__dirname, '../../..');
+
+/** What paths in the service registry are relative to: the repository, or the unpacked bundle. */
+const RUNTIME_ROOT = lambdaRoot ?? REPOSITORY_ROOT;
 
 /**
  * Swagger UI's assets (for /docs). Undefined means the plugin's own package
@@ -20,7 +23,7 @@ export const SCHEMA_DIR = path.join(lambdaRoot ?? path.resolve(__dirname, '../..
  */
 export const SWAGGER_UI_ASSETS = lambdaRoot === undefined ? undefined : path.join(lambdaRoot, 'static');
 
-/** The SDL of a subgraph, from schema/<name>.graphql: the one source the server and the composition both read. */
-export function readSubgraphSdl(name: string): string {
-  return readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+/** A subgraph's SDL (schema/<name>.graphql): the one source the server and the composition both read. */
+export function readSubgraphSdl(subgraph: { sdl: string }): string {
+  return readFileSync(path.join(RUNTIME_ROOT, subgraph.sdl), 'utf8');
 }

@@ -20,6 +20,8 @@ import {
   type Logger,
   type RequestScope,
   readSubgraphSdl,
+  subgraphEntry,
+  type SubgraphName,
   SERVICE_CREDENTIAL_HEADER,
   verifyServiceCredential,
 } from '@chirp/platform';
@@ -43,7 +45,7 @@ export interface SubgraphRequest extends RequestScope {
 }
 
 export interface SubgraphDefinition<TContext extends BaseContext & RequestScope> {
-  name: 'auth' | 'users' | 'posts';
+  name: SubgraphName;
   config: SubgraphConfig;
   /** The generated `Resolvers` type of the subgraph; its shape is checked there, against the SDL. */
   resolvers: object;
@@ -86,7 +88,7 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
   try {
     const contextFor = await definition.setup(connection);
     const schema = buildSubgraphSchema({
-      typeDefs: parse(readSubgraphSdl(definition.name)),
+      typeDefs: parse(readSubgraphSdl(subgraphEntry(definition.name))),
       resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
     });
     return {

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { PROCESSES, REPOSITORY_ROOT } from '@chirp/platform';
 import { freePort } from './free-port';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 /** The caller's environment without what would point `npm start` at an existing system (database, keys, mode). */
 export function freshEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -13,7 +11,7 @@ export function freshEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Every port npm start's processes listen on, free ones, so that several systems run side by side. */
 export async function freePortsEnv(): Promise<Record<string, string>> {
-  const names = ['PORT', 'AUTH_PORT', 'POSTS_PORT', 'USERS_PORT', 'METRICS_PORT', 'AUTH_METRICS_PORT', 'POSTS_METRICS_PORT', 'USERS_METRICS_PORT'];
+  const names = PROCESSES.flatMap((entry) => [entry.portVariable, entry.metricsPortVariable]);
   const ports = await Promise.all(names.map(() => freePort()));
   return Object.fromEntries(names.map((name, index) => [name, String(ports[index])]));
 }
@@ -37,7 +35,7 @@ export interface SystemProcess {
 export async function startSystemProcess({ env = {}, args = [] }: { env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<SystemProcess> {
   const ports = await freePortsEnv();
   const child = spawn(process.execPath, ['--import', 'tsx', 'tools/start.ts', ...args], {
-    cwd: ROOT,
+    cwd: REPOSITORY_ROOT,
     env: freshEnv({ ...ports, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,6 +6,7 @@ import {
   readInt,
   readPrivateKey,
   readSubgraphConfig,
+  subgraphEntry,
   type Env,
   type SubgraphConfig,
 } from '@chirp/platform';
@@ -44,7 +45,7 @@ export function loadAuthConfig(env: Env): AuthConfig {
   }
   const base = readSubgraphConfig(
     { ...env, JWT_PUBLIC_KEY: env.JWT_PUBLIC_KEY || derivedPublicKey },
-    { portVariable: 'AUTH_PORT', defaultPort: 4001, metricsPortVariable: 'AUTH_METRICS_PORT', defaultMetricsPort: 9401, dbVariable: 'AUTH_DB_NAME', defaultDb: 'chirp_auth' },
+    subgraphEntry('auth'),
   );
   // A public key of another pair would make this subgraph refuse the very tokens it issues.
   if (spki(base.jwtPublicKey) !== spki(derivedPublicKey)) {

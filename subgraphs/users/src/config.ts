@@ -1,4 +1,6 @@
-import { readInt, readSubgraphConfig, readUrl, type Env, type SubgraphConfig } from '@chirp/platform';
+import { localSubgraphUrl, readInt, readSubgraphConfig, readUrl, subgraphEntry, type Env, type SubgraphConfig } from '@chirp/platform';
+
+const AUTH = subgraphEntry('auth');
 
 export interface UsersConfig extends SubgraphConfig {
   /** The auth subgraph's GraphQL endpoint, asked whether a user exists. */
@@ -12,8 +14,8 @@ const MAX_FOLLOWING_CEILING = 100_000;
 
 export function loadUsersConfig(env: Env): UsersConfig {
   return {
-    ...readSubgraphConfig(env, { portVariable: 'USERS_PORT', defaultPort: 4003, metricsPortVariable: 'USERS_METRICS_PORT', defaultMetricsPort: 9403, dbVariable: 'USERS_DB_NAME', defaultDb: 'chirp_users' }),
-    authUrl: readUrl(env, 'AUTH_URL', 'http://127.0.0.1:4001/graphql'),
+    ...readSubgraphConfig(env, subgraphEntry('users')),
+    authUrl: readUrl(env, AUTH.urlVariable, localSubgraphUrl(AUTH)),
     maxFollowing: readInt(env, 'MAX_FOLLOWING', 7500, 1, MAX_FOLLOWING_CEILING),
   };
 }
