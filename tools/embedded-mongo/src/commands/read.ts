@@ -1,10 +1,9 @@
-import { Aggregator } from 'mingo';
 import { compare } from 'mingo/util';
 import { type Document, Long, cloneDoc, idFirst, isPlainObject, keyOf, valuesAt } from '../bson';
 import type { Collection } from '../collection';
 import { type CommandContext, type Handler, collectionArg } from '../context';
 import { badValue, cursorNotFound, failedToParse, notSupported } from '../errors';
-import { compileFilter, findDocs, matching, rejectCollation } from '../query';
+import { aggregator, compileFilter, findDocs, matching, rejectCollation } from '../query';
 
 const UNSUPPORTED_STAGES: Record<string, string> = {
   $out: 'The $out stage',
@@ -127,7 +126,7 @@ const aggregate: Handler = (cmd, ctx: CommandContext) => {
   let results: Document[];
   try {
     const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
-    results = new Aggregator(rest, { collectionResolver, ...(variables ? { variables } : {}) }).run(input);
+    results = aggregator(rest, { collectionResolver, ...(variables ? { variables } : {}) }).run(input) as Document[];
   } catch (err) {
     throw badValue((err as Error).message);
   }
