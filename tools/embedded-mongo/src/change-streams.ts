@@ -217,6 +217,7 @@ function checkStagesAfter(stages: Document[]): void {
   for (const stage of stages) {
     const name = Object.keys(stage)[0] ?? '';
     if (name === '$changeStream') throw changeStreamNotFirst();
+    if (name === '$changeStreamSplitLargeEvent') throw notSupported('The $changeStreamSplitLargeEvent stage');
     if (!STAGES_AFTER.has(name)) throw illegalOperation(`${name} is not permitted in a $changeStream pipeline`);
     if (name === '$match') compileFilter(stage.$match);
   }
