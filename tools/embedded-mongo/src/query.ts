@@ -68,7 +68,8 @@ function computedFields(projection: Document): Set<string> {
 
 function nestedInStoredOrder(out: unknown, stored: unknown): unknown {
   if (isPlainObject(out) && isPlainObject(stored)) return reorder(out, stored, new Set());
-  if (Array.isArray(out) && Array.isArray(stored)) return out.map((v, i) => nestedInStoredOrder(v, stored[i]));
+  // A $slice keeps elements as stored but not their positions: only a whole array pairs up element by element.
+  if (Array.isArray(out) && Array.isArray(stored) && out.length === stored.length) return out.map((v, i) => nestedInStoredOrder(v, stored[i]));
   return out;
 }
 
