@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { MongoClient, ObjectId } from 'mongodb';
+import { type ChangeStreamInsertDocument, type Document, MongoClient, ObjectId, Timestamp } from 'mongodb';
 import { startEmbeddedMongo } from '../tools/embedded-mongo';
 
 const DOCS = 100_000;
@@ -7,10 +7,67 @@ const AUTHORS = 1_000;
 const QUERIES = 200;
 const FEED_AUTHORS = 101;
 const FEED_LIMIT = 21;
+const LATENCY_WRITES = 2_000;
+const STREAMED_EVENTS = 50_000;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))] as number;
+}
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+  return percentile(xs, 0.5);
+}
+
+/**
+ * Change streams: the delay from issuing a write to the event reaching a consumer waiting in
+ * getMore (one write at a time, each event awaited before the next write), and how many events a
+ * second one stream delivers when it reads a backlog of inserts.
+ */
+async function changeStreams(uri: string): Promise<void> {
+  const writer = await MongoClient.connect(uri);
+  const reader = await MongoClient.connect(uri);
+  try {
+    const coll = writer.db('bench_streams').collection('events');
+    const watched = reader.db('bench_streams').collection('events');
+    const { operationTime } = (await reader.db('admin').command({ ping: 1 })) as { operationTime: Timestamp };
+    const start = new Timestamp({ t: operationTime.t, i: operationTime.i + 1 });
+    const stream = watched.watch<Document, ChangeStreamInsertDocument>([], { startAtOperationTime: start, maxAwaitTimeMS: 60_000 });
+    const latencies: number[] = [];
+    for (let i = 0; i < LATENCY_WRITES; i++) {
+      const delivered = stream.next();
+      const t = performance.now();
+      await coll.insertOne({ i });
+      const event = await delivered;
+      latencies.push(performance.now() - t);
+      if (event.fullDocument.i !== i) throw new Error(`expected event ${i}, got ${String(event.fullDocument.i)}`);
+    }
+    await stream.close();
+
+    const { operationTime: before } = (await reader.db('admin').command({ ping: 1 })) as { operationTime: Timestamp };
+    for (let i = 0; i < STREAMED_EVENTS; i += 1000) {
+      await coll.insertMany(Array.from({ length: 1000 }, (_, k) => ({ n: i + k, text: 'x'.repeat(40) })));
+    }
+    const backlog = watched.watch<Document, ChangeStreamInsertDocument>([], {
+      startAtOperationTime: new Timestamp({ t: before.t, i: before.i + 1 }),
+    });
+    const t = performance.now();
+    for (let n = 0; n < STREAMED_EVENTS; n++) {
+      const event = await backlog.next();
+      if (event.fullDocument.n !== n) throw new Error(`expected event ${n}, got ${String(event.fullDocument.n)}`);
+    }
+    const seconds = (performance.now() - t) / 1000;
+    await backlog.close();
+
+    console.log(
+      `change stream latency, write issued to event delivered, ${LATENCY_WRITES} writes one at a time: ` +
+        `p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, max ${Math.max(...latencies).toFixed(2)} ms`,
+    );
+    console.log(`change stream throughput, one stream reading ${STREAMED_EVENTS} insert events: ${Math.round(STREAMED_EVENTS / seconds)} events/s`);
+  } finally {
+    await writer.close();
+    await reader.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -80,6 +137,7 @@ async function main(): Promise<void> {
       );
     feed('', feedFirst);
     feed(', after a cursor', feedNext);
+    await changeStreams(server.uri);
   } finally {
     await client.close();
     await server.stop();

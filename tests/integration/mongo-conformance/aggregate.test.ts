@@ -37,6 +37,12 @@ describe('aggregate with a cursor', () => {
     expect(out).toEqual([{ _id: 1, likes: 5 }, { _id: 4, likes: 2 }]);
   });
 
+  it('when $project includes fields in another order than stored, then they come out in the stored order, computed fields last', async () => {
+    const out = await posts.aggregate([{ $match: { _id: 1 } }, { $project: { tags: 1, n: '$likes', author: 1 } }]).toArray();
+    expect(out).toEqual([{ _id: 1, author: 'a', tags: ['x', 'y'], n: 5 }]);
+    expect(out.map((d) => Object.keys(d))).toEqual([['_id', 'author', 'tags', 'n']]);
+  });
+
   it('when $group counts and sums per key, then one document per key comes back', async () => {
     const out = await posts
       .aggregate([{ $group: { _id: '$author', count: { $sum: 1 }, likes: { $sum: '$likes' } } }, { $sort: { _id: 1 } }])

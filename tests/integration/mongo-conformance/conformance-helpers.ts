@@ -1,10 +1,44 @@
 import net from 'node:net';
-import { BSON, MongoClient, type Document } from 'mongodb';
+import {
+  BSON,
+  type ChangeStream,
+  type ChangeStreamDocument,
+  type ChangeStreamOptions,
+  type Collection,
+  type Db,
+  type Document,
+  MongoClient,
+  type MongoClientOptions,
+  Timestamp,
+} from 'mongodb';
 import { mongoUri } from '@chirp/test-kit';
 
 /** A driver client on the server under test (embedded unless MONGODB_URI names a real one). */
-export function connect(): Promise<MongoClient> {
-  return MongoClient.connect(mongoUri(), { serverSelectionTimeoutMS: 5000 });
+export function connect(options: MongoClientOptions = {}): Promise<MongoClient> {
+  return MongoClient.connect(mongoUri(), { serverSelectionTimeoutMS: 5000, ...options });
+}
+
+/**
+ * A change stream that sees exactly the writes made after this call: it starts just past the
+ * server's current cluster time, so no write made later can slip in before the stream opens, and
+ * none made earlier shows up.
+ */
+export async function watchFromNow(
+  client: MongoClient,
+  target: Collection<Document> | Db | MongoClient,
+  pipeline: Document[] = [],
+  options: ChangeStreamOptions = {},
+): Promise<ChangeStream<Document, ChangeStreamDocument<Document>>> {
+  const { operationTime } = (await client.db('admin').command({ ping: 1 })) as { operationTime: Timestamp };
+  const startAtOperationTime = new Timestamp({ t: operationTime.t, i: operationTime.i + 1 });
+  return (target as Collection<Document>).watch(pipeline, { startAtOperationTime, ...options });
+}
+
+/** The next `n` events of a stream. */
+export async function take<T extends Document>(stream: ChangeStream<Document, T>, n: number): Promise<T[]> {
+  const events: T[] = [];
+  while (events.length < n) events.push(await stream.next());
+  return events;
 }
 
 /** host and port of a mongodb:// URI. */

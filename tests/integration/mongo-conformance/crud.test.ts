@@ -88,6 +88,44 @@ describe('CRUD commands through the driver', () => {
     expect((await coll.findOne({ _id: 1 } as Document))?.items).toEqual([{ k: 1, v: 0 }, { k: 2, v: 'pos' }, { k: 3, v: 'af' }]);
   });
 
+  it('when $inc or $mul meets a field holding a non-number, then it fails with code 14 TypeMismatch and changes nothing', async () => {
+    await coll.insertOne({ _id: 1, s: 'text', z: null, n: 1 } as Document);
+    await expect(coll.updateOne({ _id: 1 } as Document, { $inc: { s: 1, n: 1 } })).rejects.toMatchObject({
+      code: 14,
+      message: "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 's' of non-numeric type string",
+    });
+    await expect(coll.updateOne({ _id: 1 } as Document, { $mul: { z: 2 } })).rejects.toMatchObject({
+      code: 14,
+      message: "Cannot apply $mul to a value of non-numeric type. {_id: 1} has the field 'z' of non-numeric type null",
+    });
+    await expect(coll.findOneAndUpdate({ _id: 1 } as Document, { $inc: { s: 1 } })).rejects.toMatchObject({ code: 14 });
+    await expect(coll.updateOne({ _id: 1 } as Document, { $inc: { n: 'x' as never } })).rejects.toMatchObject({
+      code: 14,
+      message: 'Cannot increment with non-numeric argument: {n: "x"}',
+    });
+    expect(await coll.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, s: 'text', z: null, n: 1 });
+  });
+
+  it('when $inc reaches array elements through $ or arrayFilters, then only the elements it addresses are type-checked', async () => {
+    await coll.insertOne({ _id: 1, items: [{ k: 1, n: 'one' }, { k: 2, n: 2 }] } as Document);
+    await coll.updateOne({ _id: 1, 'items.k': 2 } as Document, { $inc: { 'items.$.n': 1 } });
+    await coll.updateOne({ _id: 1 } as Document, { $inc: { 'items.$[e].n': 1 } }, { arrayFilters: [{ 'e.k': 2 }] });
+    await expect(coll.updateOne({ _id: 1, 'items.k': 1 } as Document, { $inc: { 'items.$.n': 1 } })).rejects.toMatchObject({
+      code: 14,
+      message: "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'n' of non-numeric type string",
+    });
+    expect((await coll.findOne({ _id: 1 } as Document))?.items).toEqual([{ k: 1, n: 'one' }, { k: 2, n: 4 }]);
+  });
+
+  it('when an inclusion projection lists fields in another order than stored, then the stored order is kept, _id first, computed fields last', async () => {
+    await coll.insertOne({ z: 1, _id: 1, a: 2, m: { y: 1, x: 2 }, b: 3 } as Document);
+    const found = await coll.findOne({ _id: 1 } as Document, { projection: { c: { $literal: 5 }, b: 1, a: 1, 'm.x': 1, 'm.y': 1, z: 1 } });
+    expect(Object.keys(found as Document)).toEqual(['_id', 'z', 'a', 'm', 'b', 'c']);
+    expect(Object.keys(found?.m as Document)).toEqual(['y', 'x']);
+    const modified = await coll.findOneAndUpdate({ _id: 1 } as Document, { $set: { b: 4 } }, { projection: { b: 1, z: 1 }, returnDocument: 'after' });
+    expect(Object.keys(modified as Document)).toEqual(['_id', 'z', 'b']);
+  });
+
   it('when an update tries to change _id, then it fails with code 66 ImmutableField', async () => {
     await coll.insertOne({ _id: 1 } as Document);
     await expect(coll.updateOne({ _id: 1 } as Document, { $set: { _id: 2 } })).rejects.toMatchObject({ code: 66 });

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BSON, MongoClient } from 'mongodb';
+import { BSON, type Document, Long, MongoClient, UUID } from 'mongodb';
+import mongoose, { Schema } from 'mongoose';
 import { startEmbeddedMongo } from '../../../tools/embedded-mongo';
-import { RawClient, opMsg } from './conformance-helpers';
+import { RawClient, opMsg, take, watchFromNow } from './conformance-helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -19,9 +20,86 @@ describe('the embedded server process', () => {
     await server.stop();
   });
 
-  it('when started on port 0, then it reports the free port it picked in the uri', () => {
+  it('when started on port 0, then its uri names the free port it picked and the replica set', () => {
     expect(server.port).toBeGreaterThan(0);
-    expect(server.uri).toBe(`mongodb://127.0.0.1:${server.port}/`);
+    expect(server.uri).toBe(`mongodb://127.0.0.1:${server.port}/?replicaSet=rs0`);
+  });
+
+  it('when the uri carries directConnection=true or no option at all, then the driver still writes retryably and watches', async () => {
+    for (const uri of [`mongodb://127.0.0.1:${server.port}/?directConnection=true`, `mongodb://127.0.0.1:${server.port}/`]) {
+      const client = new MongoClient(uri, { monitorCommands: true, serverSelectionTimeoutMS: 5000 });
+      const inserts: Document[] = [];
+      client.on('commandStarted', (e) => e.commandName === 'insert' && inserts.push(e.command));
+      try {
+        await client.connect();
+        const coll = client.db('uri').collection('c');
+        const stream = await watchFromNow(client, coll);
+        await coll.insertOne({ via: uri });
+        expect((await take(stream, 1))[0]).toMatchObject({ operationType: 'insert', fullDocument: { via: uri } });
+        await stream.close();
+        expect(inserts[0]).toMatchObject({ txnNumber: expect.any(Long) });
+      } finally {
+        await client.db('uri').dropDatabase();
+        await client.close();
+      }
+    }
+  });
+
+  it('when a session starts a transaction, then its commands fail with code 263 naming transactions and nothing is written', async () => {
+    const client = await MongoClient.connect(server.uri);
+    const session = client.startSession();
+    try {
+      const coll = client.db('txn').collection('c');
+      session.startTransaction();
+      const refused = { code: 263, codeName: 'OperationNotSupportedInTransaction', message: expect.stringContaining('Transactions are not supported') };
+      await expect(coll.insertOne({ a: 1 }, { session })).rejects.toMatchObject(refused);
+      await expect(coll.findOne({}, { session })).rejects.toMatchObject(refused);
+      await session.abortTransaction();
+      expect(await coll.countDocuments()).toBe(0);
+    } finally {
+      await session.endSession();
+      await client.close();
+    }
+  });
+
+  it('when mongoose runs a transaction, then it fails with the same clear error and nothing is written', async () => {
+    const conn = await mongoose.createConnection(server.uri, { dbName: 'txn_mongoose' }).asPromise();
+    try {
+      const Item = conn.model('Item', new Schema({ name: String }));
+      await expect(conn.transaction(async (session) => Item.create([{ name: 'x' }], { session }))).rejects.toMatchObject({ code: 263 });
+      expect(await Item.countDocuments()).toBe(0);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('when a raw command starts a transaction, then it is refused with 263 and nothing is written', async () => {
+    const raw = await RawClient.open(server.uri);
+    try {
+      const lsid = { id: new UUID() };
+      raw.send(opMsg(31, { insert: 'c', documents: [{ a: 1 }], lsid, txnNumber: Long.fromNumber(1), startTransaction: true, autocommit: false, $db: 'txn_raw' }));
+      expect((await raw.read())?.doc).toMatchObject({ ok: 0, code: 263 });
+      raw.send(opMsg(32, { count: 'c', $db: 'txn_raw' }));
+      expect((await raw.read())?.doc).toMatchObject({ ok: 1, n: 0 });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('when the whole server is watched, then writes to every database arrive, and none to admin, config or local', async () => {
+    const client = await MongoClient.connect(server.uri);
+    try {
+      const stream = await watchFromNow(client, client);
+      await client.db('local').collection('startup').insertOne({ _id: 'hidden' } as Document);
+      await client.db('one').collection('c').insertOne({ _id: 1 } as Document);
+      await client.db('two').collection('c').insertOne({ _id: 2 } as Document);
+      const events = await take(stream, 2);
+      expect(events.map((e) => ('ns' in e ? e.ns : undefined))).toEqual([{ db: 'one', coll: 'c' }, { db: 'two', coll: 'c' }]);
+      await stream.close();
+    } finally {
+      for (const db of ['local', 'one', 'two']) await client.db(db).dropDatabase();
+      await client.close();
+    }
   });
 
   it('when a connection sends a malformed message, then only that connection is closed', async () => {
@@ -83,28 +161,36 @@ describe('the CLI', () => {
     });
   }
 
-  it('when started with --port 0, then it prints exactly the uri line, serves, and exits 0 on SIGTERM', async () => {
-    const child = run(['--port', '0']);
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    const uri = stdout.trim();
-    expect(uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
-    const client = await MongoClient.connect(uri);
-    expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
-    await client.close();
+  it('when started with --port 0 and a change stream history, then it prints exactly the uri line, serves, and exits 0 on SIGTERM', async () => {
+    const child = run(['--port', '0', '--change-stream-history', '10']);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
+    let stdout = '';
+    let uri = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      uri = stdout.trim();
+      expect(uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/\?replicaSet=rs0$/);
+      const client = await MongoClient.connect(uri);
+      expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
+      await client.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
     expect(await exited).toBe(0);
     expect(stdout).toBe(`${uri}\n`);
   });
 
-  it('when given a bad argument, then it prints one line on stderr and exits 2', async () => {
-    const child = run(['--port', 'banana']);
+  it.each([
+    [['--port', 'banana'], "invalid --port 'banana'"],
+    [['--change-stream-history', '0'], "invalid --change-stream-history '0'"],
+  ])('when given a bad argument (%j), then it prints one line on stderr naming it and exits 2', async (args, message) => {
+    const child = run(args);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(message);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Long, type MongoClient, UUID } from 'mongodb';
+import { type MongoClient } from 'mongodb';
 import { mongoUri, testDbName } from '@chirp/test-kit';
 import { RawClient, connect, opMsg, opQuery } from './conformance-helpers';
 
@@ -26,13 +26,6 @@ describe('wire protocol and server commands', () => {
     expect(reply?.responseTo).toBe(7);
     expect(reply?.doc).toMatchObject({ ok: 1, ismaster: true, helloOk: true, maxWireVersion: expect.any(Number) });
     expect(reply?.doc.maxWireVersion).toBeGreaterThanOrEqual(21);
-    expect(reply?.doc.setName).toBeUndefined();
-  });
-
-  it('when hello arrives over OP_MSG, then it reports a writable standalone with sessions', async () => {
-    const hello = await client.db('admin').command({ hello: 1 });
-    expect(hello).toMatchObject({ ok: 1, isWritablePrimary: true, logicalSessionTimeoutMinutes: expect.any(Number) });
-    expect(hello.setName).toBeUndefined();
   });
 
   it('when ping and buildInfo are sent, then both answer ok with a version', async () => {
@@ -47,23 +40,6 @@ describe('wire protocol and server commands', () => {
       codeName: 'CommandNotFound',
     });
     expect(await client.db('admin').command({ ping: 1 })).toMatchObject({ ok: 1 });
-  });
-
-  it('when a command carries txnNumber/startTransaction, then it is refused with code 20 IllegalOperation', async () => {
-    const session = client.startSession();
-    try {
-      session.startTransaction();
-      await expect(client.db(dbName).collection('txn').findOne({}, { session })).rejects.toMatchObject({
-        code: 20,
-        codeName: 'IllegalOperation',
-        message: 'Transaction numbers are only allowed on a replica set member or mongos',
-      });
-    } finally {
-      await session.abortTransaction().catch(() => undefined);
-      await session.endSession();
-    }
-    raw.send(opMsg(8, { insert: 'txn', documents: [{ a: 1 }], txnNumber: Long.fromNumber(1), lsid: { id: new UUID() }, $db: dbName }));
-    expect((await raw.read())?.doc).toMatchObject({ ok: 0, code: 20 });
   });
 
   it('when an OP_MSG carries a kind-1 document sequence, then its documents join the body', async () => {

@@ -1,4 +1,4 @@
-import { BSON, Binary, Decimal128, Long, ObjectId } from 'mongodb';
+import { BSON, Binary, Decimal128, Long, ObjectId, Timestamp } from 'mongodb';
 
 export type Document = BSON.Document;
 const { EJSON } = BSON;
@@ -77,4 +77,4 @@ export function valuesAt(doc: unknown, path: string[]): unknown[] {
   return valuesAt(v, rest);
 }
 
-export { BSON, Binary, Decimal128, Long, ObjectId };
+export { BSON, Binary, Decimal128, Long, ObjectId, Timestamp };

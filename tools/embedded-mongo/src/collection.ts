@@ -3,7 +3,9 @@ import { Query } from 'mingo';
 import { Binary, type Document, ObjectId, idFirst, isPlainObject, keyOf } from './bson';
 import { CommandError, badValue, immutableField, indexKeySpecsConflict, indexNotFound, indexOptionsConflict, invalidOptions } from './errors';
 import { type Entry, Index, type Ordered, byKeysThenSeq, defaultIndexName } from './indexes';
+import type { Oplog } from './oplog';
 import { type SortSpec, mergeSorted } from './sort';
+import type { UpdateChange } from './update-description';
 
 const LOOKUP_SKIP = (v: unknown) =>
   v === null || v === undefined || v instanceof RegExp || Array.isArray(v) || isPlainObject(v);
@@ -38,7 +40,8 @@ function* distinctDocs(items: Iterable<Ordered>): Generator<Document> {
  * Documents are stored immutable: an update builds a new object and swaps it in, so a
  * cursor holding stored documents sees a consistent snapshot and nothing outside the
  * store can change what is stored. Every method is synchronous, which makes each
- * check-then-write atomic with respect to other clients.
+ * check-then-write atomic with respect to other clients. Each write is appended to the
+ * server's oplog as it happens, so change streams see exactly the writes that were made.
  */
 export class Collection {
   readonly uuid = new Binary(Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), Binary.SUBTYPE_UUID);
@@ -49,6 +52,7 @@ export class Collection {
   constructor(
     readonly db: string,
     readonly name: string,
+    private readonly oplog: Oplog,
     readonly options: Document = {},
   ) {}
 
@@ -62,6 +66,10 @@ export class Collection {
 
   all(): Document[] {
     return Array.from(this.docs.values(), (e) => e.doc);
+  }
+
+  byId(id: unknown): Document | undefined {
+    return this.docs.get(keyOf(id))?.doc;
   }
 
   /**
@@ -136,6 +144,7 @@ export class Collection {
     const entry = { id: keyOf(doc._id), doc, seq: this.seq++ };
     for (const index of this.indexes) index.add(entry);
     this.docs.set(entry.id, entry);
+    this.oplog.append({ op: 'insert', ...this.where(), documentKey: { _id: doc._id }, doc });
   }
 
   checkReplace(old: Document, next: Document): CommandError | undefined {
@@ -147,12 +156,16 @@ export class Collection {
     return this.conflict(next, keyOf(old._id));
   }
 
-  replace(old: Document, next: Document): void {
+  /** Swaps `old` for `next`; `change` is what change streams report of it. */
+  replace(old: Document, next: Document, change: UpdateChange): void {
     const entry = this.docs.get(keyOf(old._id));
     if (!entry) return;
     for (const index of this.indexes) index.remove(entry, old);
     entry.doc = next;
     for (const index of this.indexes) index.add(entry);
+    const documentKey = { _id: next._id };
+    if (change.kind === 'replace') this.oplog.append({ op: 'replace', ...this.where(), documentKey, doc: next });
+    else this.oplog.append({ op: 'update', ...this.where(), documentKey, update: change.description });
   }
 
   remove(doc: Document): void {
@@ -160,6 +173,11 @@ export class Collection {
     if (!entry) return;
     this.docs.delete(entry.id);
     for (const index of this.indexes) index.remove(entry, entry.doc);
+    this.oplog.append({ op: 'delete', ...this.where(), documentKey: { _id: doc._id } });
+  }
+
+  private where() {
+    return { db: this.db, coll: this.name, uuid: this.uuid };
   }
 
   private conflict(doc: Document, id: string): CommandError | undefined {

@@ -34,8 +34,41 @@ export const typeMismatch = (msg: string) => new CommandError(14, 'TypeMismatch'
 export const notSupported = (what: string) =>
   new CommandError(115, 'CommandNotSupported', `${what} is not supported by the embedded MongoDB server`);
 
+export const cursorKilled = (id: number) => new CommandError(237, 'CursorKilled', `cursor id ${id} was killed`);
+export const cursorInUse = (id: number) => new CommandError(292, 'CursorInUse', `Cursor already in use (id: ${id})`);
+export const transactionTooOld = (msg: string) => new CommandError(225, 'TransactionTooOld', msg);
+export const invalidResumeToken = (msg: string) => new CommandError(260, 'InvalidResumeToken', msg);
+export const notARetryableWriteCommand = (name: string) =>
+  new CommandError(
+    50768,
+    'NotARetryableWriteCommand',
+    `txnNumber may only be provided for multi-document transactions and retryable write commands. autocommit:false was not provided, and ${name} is not a retryable write command.`,
+  );
+
+export const changeStreamNotFirst = () =>
+  new CommandError(40602, 'Location40602', '$changeStream is only valid as the first stage in a pipeline');
+
+/** Both mean the stream cannot go on from where it is; mongod labels them so drivers do not resume. */
+const NON_RESUMABLE = { errorLabels: ['NonResumableChangeStreamError'] };
+export const changeStreamFatal = (msg: string) => new CommandError(280, 'ChangeStreamFatalError', msg, NON_RESUMABLE);
+export const changeStreamHistoryLost = () =>
+  new CommandError(
+    286,
+    'ChangeStreamHistoryLost',
+    'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
+    NON_RESUMABLE,
+  );
+
+/**
+ * Not IllegalOperation (20): the driver rewrites that code on any write into its "does not support
+ * retryable writes" message and drops the code, which is the confusion this error exists to avoid.
+ */
 export const transactionsRefused = () =>
-  illegalOperation('Transaction numbers are only allowed on a replica set member or mongos');
+  new CommandError(
+    263,
+    'OperationNotSupportedInTransaction',
+    'Transactions are not supported by the embedded MongoDB server: run each command on its own, without startTransaction',
+  );
 
 /** mingo rejecting a filter, update or pipeline is the client's fault (BadValue); anything else is ours. */
 export function asCommandError(err: unknown): CommandError {

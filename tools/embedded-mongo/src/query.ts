@@ -1,9 +1,19 @@
-import { Aggregator, Query } from 'mingo';
+import { Query } from 'mingo';
+import { Aggregator as BaseAggregator } from 'mingo/aggregator';
+import { Context } from 'mingo/core';
+import type { Iterator } from 'mingo/lazy';
+import * as accumulatorOperators from 'mingo/operators/accumulator';
+import * as expressionOperators from 'mingo/operators/expression';
+import * as pipelineOperators from 'mingo/operators/pipeline';
+import * as projectionOperators from 'mingo/operators/projection';
+import * as queryOperators from 'mingo/operators/query';
+import * as windowOperators from 'mingo/operators/window';
+import type { Options } from 'mingo/types';
 import { update as mingoUpdate } from 'mingo/updater';
-import { type Document, ObjectId, cloneDoc, idFirst, isPlainObject, keyOf } from './bson';
+import { Decimal128, type Document, Long, ObjectId, cloneDoc, idFirst, isPlainObject, keyOf, shellValue } from './bson';
 import type { Collection } from './collection';
 import { sortDocs, sortSpec } from './sort';
-import { CommandError, badValue, failedToParse, immutableField, notSupported } from './errors';
+import { CommandError, badValue, failedToParse, immutableField, notSupported, typeMismatch } from './errors';
 
 const UNSUPPORTED_QUERY_OPERATORS: Record<string, string> = {
   $text: 'The $text query operator',
@@ -44,6 +54,66 @@ export function compileFilter(filter: unknown): Query {
   } catch (err) {
     throw badValue((err as Error).message);
   }
+}
+
+/** Top-level fields a projection computes rather than keeps: mongod outputs them after the kept ones. */
+function computedFields(projection: Document): Set<string> {
+  const computed = new Set<string>();
+  for (const [path, value] of Object.entries(projection)) {
+    const kept = typeof value === 'number' || typeof value === 'boolean' || (isPlainObject(value) && '$slice' in value);
+    if (!kept) computed.add(path.split('.')[0] as string);
+  }
+  return computed;
+}
+
+function nestedInStoredOrder(out: unknown, stored: unknown): unknown {
+  if (isPlainObject(out) && isPlainObject(stored)) return reorder(out, stored, new Set());
+  // A $slice keeps elements as stored but not their positions: only a whole array pairs up element by element.
+  if (Array.isArray(out) && Array.isArray(stored) && out.length === stored.length) return out.map((v, i) => nestedInStoredOrder(v, stored[i]));
+  return out;
+}
+
+function reorder(out: Document, stored: Document, computed: Set<string>): Document {
+  const result: Document = {};
+  for (const key of Object.keys(stored)) {
+    if (Object.hasOwn(out, key) && !computed.has(key)) result[key] = nestedInStoredOrder(out[key], stored[key]);
+  }
+  for (const key of Object.keys(out)) if (!Object.hasOwn(result, key)) result[key] = out[key];
+  return result;
+}
+
+/**
+ * A projected document with its fields in mongod's order: the fields kept from the stored
+ * document in the stored order (so `_id` first), then computed ones in the projection's order.
+ * mingo orders them by the projection instead.
+ */
+function inStoredOrder(out: Document, stored: Document, projection: Document): Document {
+  return reorder(out, stored, computedFields(projection));
+}
+
+/** mingo's $project, with each output in mongod's field order (see inStoredOrder). */
+function $projectInStoredOrder(coll: Iterator, expr: Document, options: Options): Iterator {
+  const inputs: Document[] = [];
+  // $project maps one input to one output, lazily and in order, so each output's input is the one just read.
+  const tapped = coll.map((doc) => {
+    inputs.push(doc as Document);
+    return doc;
+  });
+  return pipelineOperators.$project(tapped, expr, options).map((out) => inStoredOrder(out as Document, inputs.shift() as Document, expr));
+}
+
+const CONTEXT = Context.init({
+  accumulator: accumulatorOperators,
+  expression: expressionOperators,
+  pipeline: { ...pipelineOperators, $project: $projectInStoredOrder },
+  projection: projectionOperators,
+  query: queryOperators,
+  window: windowOperators,
+});
+
+/** A mingo aggregation pipeline whose stages answer as mongod's do (see inStoredOrder). */
+export function aggregator(pipeline: Document[], options: Partial<Options> = {}): BaseAggregator {
+  return new BaseAggregator(pipeline, { ...options, context: CONTEXT });
 }
 
 export interface FindOptions {
@@ -96,23 +166,94 @@ export function findDocs(coll: Collection | undefined, filter: unknown, opts: Fi
     docs = firstMatches(coll.candidates(query), filter, full, sort ? Infinity : skip + limit);
     if (sort) docs = sortDocs(docs, sort, skip + limit);
   }
-  docs = docs.slice(skip, skip + limit);
-  if (!isPlainObject(opts.projection) || Object.keys(opts.projection).length === 0) return docs;
+  return projectAll(docs.slice(skip, skip + limit), opts.projection);
+}
+
+function projectAll(docs: Document[], projection: unknown): Document[] {
+  if (!isPlainObject(projection) || Object.keys(projection).length === 0) return docs;
   try {
-    return (new Query({}, {}).find(docs, opts.projection).all() as Document[]).map(idFirst);
+    const out = new Query({}, {}).find(docs, projection).all() as Document[];
+    return out.map((doc, i) => inStoredOrder(doc, docs[i] as Document, projection));
   } catch (err) {
     throw badValue((err as Error).message);
   }
 }
 
 export function project(doc: Document, projection: unknown): Document {
-  if (!isPlainObject(projection) || Object.keys(projection).length === 0) return doc;
-  return idFirst(new Query({}, {}).find([doc], projection).all()[0] as Document);
+  return projectAll([doc], projection)[0] as Document;
 }
 
 export function isOperatorUpdate(u: Document): boolean {
   const keys = Object.keys(u);
   return keys.length > 0 && (keys[0] as string).startsWith('$');
+}
+
+function isNumeric(v: unknown): boolean {
+  return typeof v === 'number' || typeof v === 'bigint' || v instanceof Long || v instanceof Decimal128;
+}
+
+const BSON_TYPE_NAMES: Record<string, string> = { Binary: 'binData', Code: 'javascript', BSONRegExp: 'regex', BSONSymbol: 'symbol' };
+
+/** mongod's name for the BSON type of a value, as its error messages give it. */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (v instanceof ObjectId) return 'objectId';
+  if (v instanceof RegExp) return 'regex';
+  if (isPlainObject(v)) return 'object';
+  const bsontype = (v as { _bsontype?: string } | undefined)?._bsontype;
+  if (!bsontype) return typeof v;
+  return BSON_TYPE_NAMES[bsontype] ?? bsontype.charAt(0).toLowerCase() + bsontype.slice(1);
+}
+
+const ARITHMETIC: Record<string, string> = { $inc: 'increment', $mul: 'multiply' };
+const TARGET = Symbol('arithmetic target');
+
+/** The concrete paths (positional operators resolved) at which a `$set` marker landed. */
+function markedPaths(value: unknown, path: string[] = [], out: string[][] = []): string[][] {
+  if (value === TARGET) out.push(path);
+  else if (Array.isArray(value)) value.forEach((v, i) => markedPaths(v, [...path, String(i)], out));
+  else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) markedPaths(v, [...path, k], out);
+  return out;
+}
+
+/**
+ * The fields an update path reaches in `doc`. A positional path (`$`, `$[]`, `$[id]`) is resolved by
+ * having mingo `$set` a marker on the same path of a copy, which picks the elements exactly as the
+ * real update will.
+ */
+function targets(doc: Document, paths: string[], opts: { arrayFilters?: unknown; filter?: Document; inserting?: boolean }): string[][] {
+  if (!paths.some((p) => p.includes('$'))) return paths.map((p) => p.split('.'));
+  const probe = cloneDoc(doc);
+  const marks = Object.fromEntries(paths.map((path) => [path, TARGET]));
+  try {
+    mingoUpdate(probe, { $set: marks }, opts.arrayFilters as Document[] | undefined, opts.inserting ? undefined : opts.filter, { cloneMode: 'none' });
+  } catch (err) {
+    throw badValue((err as Error).message);
+  }
+  return markedPaths(probe);
+}
+
+/**
+ * mongod refuses `$inc`/`$mul` with a non-numeric argument, or on a field holding a non-number
+ * (null included), with TypeMismatch and changes nothing; mingo skips such a field and reports success.
+ */
+function checkArithmetic(doc: Document, op: string, fields: Document, opts: { arrayFilters?: unknown; filter?: Document; inserting?: boolean }): void {
+  const verb = ARITHMETIC[op] as string;
+  for (const [path, arg] of Object.entries(fields)) {
+    if (!isNumeric(arg)) throw typeMismatch(`Cannot ${verb} with non-numeric argument: {${path}: ${shellValue(arg)}}`);
+  }
+  for (const path of targets(doc, Object.keys(fields), opts)) {
+    const current = path.reduce<unknown>((v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Document)[k] : undefined), doc);
+    if (current === undefined || isNumeric(current)) continue;
+    const id = doc._id === undefined ? 'no id' : `_id: ${shellValue(doc._id)}`;
+    throw typeMismatch(
+      `Cannot apply ${op} to a value of non-numeric type. {${id}} has the field '${path[path.length - 1]}' of non-numeric type ${typeName(current)}`,
+    );
+  }
 }
 
 /**
@@ -122,7 +263,7 @@ export function isOperatorUpdate(u: Document): boolean {
 export function applyUpdate(doc: Document, u: unknown, opts: { arrayFilters?: unknown; filter?: Document; inserting?: boolean }): Document {
   if (Array.isArray(u)) {
     try {
-      const [out] = new Aggregator(u as Document[], {}).run([cloneDoc(doc)]);
+      const [out] = aggregator(u as Document[]).run([cloneDoc(doc)]) as Document[];
       if (!out) throw badValue('pipeline update produced no document');
       return idFirst(out);
     } catch (err) {
@@ -155,6 +296,7 @@ export function applyUpdate(doc: Document, u: unknown, opts: { arrayFilters?: un
       const touched = op === '$set' ? keyOf(fields._id) !== keyOf(doc._id) : true;
       if (touched) throw immutableField("Performing an update on the path '_id' would modify the immutable field '_id'");
     }
+    if (op in ARITHMETIC) checkArithmetic(doc, op, fields, opts);
     modifier[op] = op === '$set' ? { ...(modifier.$set as Document | undefined), ...fields } : fields;
   }
   // Values taken from the command need no copy: stored documents are never mutated in place.

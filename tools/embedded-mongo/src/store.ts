@@ -1,10 +1,19 @@
 import { Collection } from './collection';
 import type { Document } from './bson';
 import { invalidNamespace, namespaceExists } from './errors';
+import { Oplog } from './oplog';
 
-/** All databases of one server; a database exists while it holds a collection, as in mongod. */
+/**
+ * All databases of one server; a database exists while it holds a collection, as in mongod.
+ * Every write, drops included, goes to the oplog, which change streams read.
+ */
 export class Store {
   private readonly dbs = new Map<string, Map<string, Collection>>();
+  readonly oplog: Oplog;
+
+  constructor(historyCapacity?: number) {
+    this.oplog = new Oplog(historyCapacity);
+  }
 
   databaseNames(): string[] {
     return [...this.dbs.keys()];
@@ -30,12 +39,19 @@ export class Store {
     if (this.get(db, name)) throw namespaceExists(`${db}.${name}`);
     let colls = this.dbs.get(db);
     if (!colls) this.dbs.set(db, (colls = new Map()));
-    const coll = new Collection(db, name, options);
+    const coll = new Collection(db, name, this.oplog, options);
     colls.set(name, coll);
     return coll;
   }
 
   drop(db: string, name: string): Collection | undefined {
+    const coll = this.discard(db, name);
+    if (coll) this.oplog.append({ op: 'drop', db, coll: name, uuid: coll.uuid });
+    return coll;
+  }
+
+  /** Removes a collection no change stream has seen (one created by a command that then failed). */
+  discard(db: string, name: string): Collection | undefined {
     const colls = this.dbs.get(db);
     const coll = colls?.get(name);
     colls?.delete(name);
@@ -43,8 +59,13 @@ export class Store {
     return coll;
   }
 
+  /** Drops each collection, then the database, as mongod does (and logs). */
   dropDatabase(db: string): boolean {
-    return this.dbs.delete(db);
+    const colls = this.dbs.get(db);
+    if (!colls) return false;
+    for (const name of [...colls.keys()]) this.drop(db, name);
+    this.oplog.append({ op: 'dropDatabase', db });
+    return true;
   }
 }
 

@@ -8,6 +8,7 @@ export const MAX_MESSAGE_BYTES = 48_000_000;
 const HEADER_BYTES = 16;
 const CHECKSUM_PRESENT = 1 << 0;
 const MORE_TO_COME = 1 << 1;
+const EXHAUST_ALLOWED = 1 << 16;
 /** Bits 0-15 of OP_MSG flags are required: a reader must reject any it does not know. */
 const KNOWN_REQUIRED_FLAGS = CHECKSUM_PRESENT | MORE_TO_COME;
 
@@ -22,6 +23,8 @@ export interface Request {
   db: string;
   /** The client expects no reply (OP_MSG moreToCome, e.g. w:0 writes). */
   noReply: boolean;
+  /** The client accepts a stream of replies to this one request (OP_MSG exhaustAllowed). */
+  exhaustAllowed: boolean;
 }
 
 /** Splits a TCP byte stream into whole messages, joining chunks only once a message is complete. */
@@ -111,7 +114,14 @@ function parseOpMsg(frame: Buffer, requestId: number): Request {
   if (!body) throw new MalformedMessage('OP_MSG without a body');
   for (const [id, docs] of sequences) body[id] = docs;
   const db = typeof body.$db === 'string' ? body.$db : 'test';
-  return { requestId, opCode: OP_MSG, command: body, db, noReply: (flags & MORE_TO_COME) !== 0 };
+  return {
+    requestId,
+    opCode: OP_MSG,
+    command: body,
+    db,
+    noReply: (flags & MORE_TO_COME) !== 0,
+    exhaustAllowed: (flags & EXHAUST_ALLOWED) !== 0,
+  };
 }
 
 function parseOpQuery(frame: Buffer, requestId: number): Request {
@@ -121,28 +131,41 @@ function parseOpQuery(frame: Buffer, requestId: number): Request {
   const command = doc.$query !== undefined && typeof doc.$query === 'object' ? (doc.$query as Document) : doc;
   const dot = ns.value.indexOf('.');
   if (dot < 0 || !ns.value.endsWith('.$cmd')) throw new MalformedMessage('legacy OP_QUERY is only accepted for commands');
-  return { requestId, opCode: OP_QUERY, command, db: ns.value.slice(0, dot), noReply: false };
+  return { requestId, opCode: OP_QUERY, command, db: ns.value.slice(0, dot), noReply: false, exhaustAllowed: false };
 }
 
 let nextRequestId = 1;
 
-function header(size: number, responseTo: number, opCode: number): Buffer {
+function header(size: number, requestId: number, responseTo: number, opCode: number): Buffer {
   const h = Buffer.alloc(HEADER_BYTES);
   h.writeInt32LE(size, 0);
-  h.writeInt32LE(nextRequestId++ & 0x7fffffff, 4);
+  h.writeInt32LE(requestId, 4);
   h.writeInt32LE(responseTo, 8);
   h.writeInt32LE(opCode, 12);
   return h;
 }
 
-export function encodeReply(request: Request, reply: Document): Buffer {
+export interface EncodedReply {
+  bytes: Buffer;
+  /** This reply's own id: the next reply of an exhaust stream answers to it. */
+  requestId: number;
+}
+
+/**
+ * A reply to `request`. With `moreToCome`, the client keeps reading replies without asking again
+ * (the exhaust protocol); each one answers to the id of the reply before it.
+ */
+export function encodeReply(request: Request, reply: Document, opts: { moreToCome?: boolean; responseTo?: number } = {}): EncodedReply {
   const doc = BSON.serialize(reply);
+  const requestId = nextRequestId++ & 0x7fffffff;
+  const responseTo = opts.responseTo ?? request.requestId;
   if (request.opCode === OP_QUERY) {
     // OP_REPLY: responseFlags, cursorID, startingFrom, numberReturned, then the documents.
     const body = Buffer.alloc(20);
     body.writeInt32LE(1, 16);
-    return Buffer.concat([header(HEADER_BYTES + 20 + doc.length, request.requestId, OP_REPLY), body, doc]);
+    return { bytes: Buffer.concat([header(HEADER_BYTES + 20 + doc.length, requestId, responseTo, OP_REPLY), body, doc]), requestId };
   }
   const body = Buffer.alloc(5);
-  return Buffer.concat([header(HEADER_BYTES + 5 + doc.length, request.requestId, OP_MSG), body, doc]);
+  if (opts.moreToCome) body.writeUInt32LE(MORE_TO_COME, 0);
+  return { bytes: Buffer.concat([header(HEADER_BYTES + 5 + doc.length, requestId, responseTo, OP_MSG), body, doc]), requestId };
 }

@@ -80,7 +80,7 @@ const createIndexes: Handler = (cmd, ctx) => {
   } catch (err) {
     // mongod builds the indexes of one command together: all of them or none.
     if (built.length) coll.dropIndexes(built);
-    if (created) ctx.store.drop(ctx.db, name);
+    if (created) ctx.store.discard(ctx.db, name);
     throw err;
   }
   const reply: Document = { numIndexesBefore, numIndexesAfter: coll.indexes.length, createdCollectionAutomatically: created };

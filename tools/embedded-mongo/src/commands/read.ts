@@ -1,10 +1,15 @@
-import { Aggregator } from 'mingo';
 import { compare } from 'mingo/util';
 import { type Document, Long, cloneDoc, idFirst, isPlainObject, keyOf, valuesAt } from '../bson';
+import { openChangeStream, opensChangeStream } from '../change-streams';
 import type { Collection } from '../collection';
 import { type CommandContext, type Handler, collectionArg } from '../context';
-import { badValue, cursorNotFound, failedToParse, notSupported } from '../errors';
-import { compileFilter, findDocs, matching, rejectCollation } from '../query';
+import type { StreamCursor } from '../cursors';
+import { badValue, changeStreamNotFirst, cursorInUse, cursorKilled, cursorNotFound, failedToParse, notSupported } from '../errors';
+import { aggregator, compileFilter, findDocs, matching, rejectCollation } from '../query';
+
+/** How long a change stream's getMore waits for an event when the client gives no maxTimeMS, as mongod. */
+const DEFAULT_AWAIT_MS = 1000;
+const DEFAULT_FIRST_BATCH = 101;
 
 const UNSUPPORTED_STAGES: Record<string, string> = {
   $out: 'The $out stage',
@@ -13,7 +18,6 @@ const UNSUPPORTED_STAGES: Record<string, string> = {
   $search: 'The $search stage',
   $searchMeta: 'The $searchMeta stage',
   $vectorSearch: 'The $vectorSearch stage',
-  $changeStream: 'Change streams',
   $collStats: 'The $collStats stage',
   $indexStats: 'The $indexStats stage',
   $currentOp: 'The $currentOp stage',
@@ -43,9 +47,45 @@ const find: Handler = (cmd, ctx) => {
   return { cursor: ctx.cursors.firstBatch(`${ctx.db}.${name}`, docs, cmd.batchSize, singleBatch) };
 };
 
+/**
+ * The next events of a change stream. With none yet, waits up to maxTimeMS for a write to arrive
+ * (woken by the oplog, no polling), reads again, and answers as soon as something came out of the
+ * stream or the time is up.
+ */
+async function nextEvents(id: number, cursor: StreamCursor, cmd: Document, ctx: CommandContext): Promise<Document> {
+  if (cursor.waiting) throw cursorInUse(id);
+  const size = typeof cmd.batchSize === 'number' && cmd.batchSize > 0 ? cmd.batchSize : Infinity;
+  const deadline = Date.now() + (typeof cmd.maxTimeMS === 'number' ? cmd.maxTimeMS : DEFAULT_AWAIT_MS);
+  const waiting = new AbortController();
+  const stop = () => waiting.abort();
+  cursor.waiting = waiting;
+  ctx.signal.addEventListener('abort', stop);
+  try {
+    for (;;) {
+      const { events, postBatchResumeToken } = cursor.stream.next(size);
+      const left = deadline - Date.now();
+      if (events.length > 0 || cursor.stream.invalidated || left <= 0 || waiting.signal.aborted) {
+        if (cursor.stream.invalidated) ctx.cursors.kill(id);
+        const open = !cursor.stream.invalidated;
+        return { cursor: { nextBatch: events, postBatchResumeToken, id: Long.fromNumber(open ? id : 0), ns: cursor.ns } };
+      }
+      await ctx.store.oplog.waitForAppend(left, waiting.signal);
+      if (!ctx.cursors.has(id)) throw cursorKilled(id);
+    }
+  } catch (err) {
+    ctx.cursors.kill(id);
+    throw err;
+  } finally {
+    cursor.waiting = undefined;
+    ctx.signal.removeEventListener('abort', stop);
+  }
+}
+
 const getMore: Handler = (cmd, ctx) => {
   const id = cursorId(cmd.getMore);
   const ns = `${ctx.db}.${String(cmd.collection)}`;
+  const stream = ctx.cursors.stream(id, ns);
+  if (stream) return nextEvents(id, stream, cmd, ctx);
   const cursor = ctx.cursors.nextBatch(id, ns, cmd.batchSize);
   if (!cursor) throw cursorNotFound(id);
   return { cursor };
@@ -94,6 +134,7 @@ function pipelineInput(coll: Collection | undefined, pipeline: Document[]): { in
 function checkStages(pipeline: Document[]): void {
   for (const stage of pipeline) {
     const op = Object.keys(stage)[0] ?? '';
+    if (op === '$changeStream') throw changeStreamNotFirst();
     const what = UNSUPPORTED_STAGES[op];
     if (what) throw notSupported(what);
     if (op === '$match') compileFilter(stage.$match);
@@ -115,6 +156,7 @@ const aggregate: Handler = (cmd, ctx: CommandContext) => {
   }
   rejectCollation(cmd.collation);
   const pipeline = cmd.pipeline as Document[];
+  if (opensChangeStream(pipeline)) return changeStream(cmd, ctx);
   checkStages(pipeline);
   const name = target === 1 ? undefined : collectionArg(cmd, 'aggregate');
   const { input, rest } = pipelineInput(name === undefined ? undefined : ctx.store.get(ctx.db, name), pipeline);
@@ -127,12 +169,21 @@ const aggregate: Handler = (cmd, ctx: CommandContext) => {
   let results: Document[];
   try {
     const variables = isPlainObject(cmd.let) ? cmd.let : undefined;
-    results = new Aggregator(rest, { collectionResolver, ...(variables ? { variables } : {}) }).run(input);
+    results = aggregator(rest, { collectionResolver, ...(variables ? { variables } : {}) }).run(input) as Document[];
   } catch (err) {
     throw badValue((err as Error).message);
   }
   const ns = `${ctx.db}.${name ?? '$cmd.aggregate'}`;
   return { cursor: ctx.cursors.firstBatch(ns, results.map(idFirst), cmd.cursor.batchSize) };
 };
+
+/** An aggregate opening a change stream: the events already there after its start, and a cursor for more. */
+function changeStream(cmd: Document, ctx: CommandContext): Document {
+  const { stream, ns } = openChangeStream(ctx.store, ctx.db, cmd.aggregate, cmd.pipeline as Document[]);
+  const batchSize = (cmd.cursor as Document).batchSize;
+  const { events, postBatchResumeToken } = stream.next(typeof batchSize === 'number' ? batchSize : DEFAULT_FIRST_BATCH);
+  const id = stream.invalidated ? 0 : ctx.cursors.openStream(ns, stream);
+  return { cursor: { firstBatch: events, postBatchResumeToken, id: Long.fromNumber(id), ns } };
+}
 
 export const readCommands: Record<string, Handler> = { find, getMore, killCursors, count, distinct, aggregate };
