@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type ChangeStreamInsertDocument, type Document, MongoClient, ObjectId, Timestamp } from 'mongodb';
-import { startEmbeddedMongo } from '../tools/embedded-mongo';
+import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 
 const DOCS = 100_000;
 const AUTHORS = 1_000;

@@ -88,7 +88,7 @@ async function startMongo(): Promise<string> {
     await client.close();
     return process.env.MONGODB_URI;
   }
-  const mongo = launch('mongodb', 'tools/embedded-mongo/cli.ts', process.env, { args: ['--port', '0'] });
+  const mongo = launch('mongodb', 'packages/embedded-mongo/cli.ts', process.env, { args: ['--port', '0'] });
   return new Promise((resolve, reject) => {
     mongo.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
     mongo.once('exit', (code) => reject(new Error(`the embedded MongoDB exited (${code})`)));
@@ -169,7 +169,7 @@ function machine() {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    mongodb: process.env.MONGODB_URI ? 'MongoDB at MONGODB_URI' : 'embedded in-memory server (tools/embedded-mongo)',
+    mongodb: process.env.MONGODB_URI ? 'MongoDB at MONGODB_URI' : 'embedded in-memory server (packages/embedded-mongo)',
   };
 }
 

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { GATEWAY, generateServiceSecret, generateTokenKeyPair, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
-import { startEmbeddedMongo } from './embedded-mongo';
+import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 import { waitUntilHealthy } from './wait-until-healthy';
 
 const ROOT = path.resolve(__dirname, '..');

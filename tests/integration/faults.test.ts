@@ -4,7 +4,7 @@ import { loadGatewayConfig } from '@chirp/gateway/config';
 import { startGateway } from '@chirp/gateway/server';
 import { loadPostsConfig } from '@chirp/posts-subgraph/config';
 import { startPostsSubgraph } from '@chirp/posts-subgraph';
-import { startEmbeddedMongo } from '../../tools/embedded-mongo';
+import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 import {
   createPost,
   registerUser,

@@ -1,4 +1,4 @@
-import { startEmbeddedMongo } from '../../../tools/embedded-mongo';
+import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 
 type RunningServer = Awaited<ReturnType<typeof startEmbeddedMongo>>;
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Collection, type Document, MongoClient, type ResumeToken, type Timestamp } from 'mongodb';
-import { startEmbeddedMongo } from '../../../tools/embedded-mongo';
+import { startEmbeddedMongo } from '..';
 import { take, watchFromNow } from './conformance-helpers';
 
 const HISTORY = 5;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BSON, type Document, Long, MongoClient, UUID } from 'mongodb';
 import mongoose, { Schema } from 'mongoose';
-import { startEmbeddedMongo } from '../../../tools/embedded-mongo';
+import { startEmbeddedMongo } from '..';
 import { RawClient, opMsg, take, watchFromNow } from './conformance-helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -155,7 +155,7 @@ describe('the embedded server process', () => {
 
 describe('the CLI', () => {
   function run(args: string[]) {
-    return spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'tools/embedded-mongo/cli.ts', ...args], {
+    return spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'packages/embedded-mongo/cli.ts', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
