@@ -106,6 +106,6 @@ export async function registerGeneralRateLimit(app: FastifyInstance, config: Rat
       return viewer ? `user:${viewer.id}` : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request, context) =>
-      new HttpError(429, ErrorCode.RATE_LIMITED, `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
+      new HttpError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 }

@@ -1,6 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../auth-forwarding';
 import { httpErrorFromGraphQL } from './http-errors';
 
@@ -15,21 +14,16 @@ export interface GraphQLRunner {
 /**
  * Runs one GraphQL operation through the gateway's own Apollo server (the
  * same plan, the same subgraph calls, the same rules as /graphql; no HTTP
- * call to itself), and turns the first error into the HTTP answer it stands for.
+ * call to itself), and turns the first error into the HTTP answer it stands
+ * for. An error of the context (a bad token) reaches the REST error handler as
+ * the GraphQL error it is, and is answered the same way.
  */
 export function createGraphQLRunner(
   apollo: ApolloServer<GatewayContext>,
   contextFor: (request: FastifyRequest) => Promise<GatewayContext>,
 ): GraphQLRunner {
   const runner: GraphQLRunner = {
-    async contextOf(request) {
-      try {
-        return await contextFor(request);
-      } catch (error) {
-        if (error instanceof GraphQLError) throw httpErrorFromGraphQL(error.toJSON());
-        throw error;
-      }
-    },
+    contextOf: contextFor,
 
     async execute<TData>(context: GatewayContext, query: string, variables: Record<string, unknown> = {}) {
       const response = await apollo.executeOperation<TData>({ query, variables }, { contextValue: context });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { forbidden, notFound, unauthenticated } from './http-errors';
+import { forbidden, notFound, unauthenticated } from '@chirp/platform';
 import type { GraphQLRunner } from './operation';
 import {
   bearer,
@@ -109,7 +109,7 @@ export function postsRoutes(graphql: GraphQLRunner) {
         const data = await graphql.run<{ post: (GraphQLPost & { comments: Page<GraphQLComment> }) | null }>(request, GET, {
           id: request.params.id,
         });
-        if (!data.post) throw notFound('Post');
+        if (!data.post) throw notFound('Post not found');
         const { comments, ...found } = data.post;
         return { ...restPost(found), comments: comments.edges.map((edge) => restComment(edge.node)) };
       },
@@ -193,7 +193,7 @@ export function postsRoutes(graphql: GraphQLRunner) {
           first: request.query.limit,
           after: request.query.cursor,
         });
-        if (!data.post) throw notFound('Post');
+        if (!data.post) throw notFound('Post not found');
         return sendPage(request, reply, data.post.comments, restComment, request.query);
       },
     );

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { notFound } from './http-errors';
+import { notFound } from '@chirp/platform';
 import type { GraphQLRunner } from './operation';
 import { bearer, errorResponses, followResult, idParams, listOf, pageQuery, post, user } from './schemas';
 import { pageSelection, POST_FIELDS, restPost, restUser, sendPage, USER_FIELDS, type GraphQLPost, type GraphQLUser, type Page, type PageQuery } from './shapes';
@@ -77,7 +77,7 @@ export function usersRoutes(graphql: GraphQLRunner) {
             after: request.query.cursor,
           });
           const page = data.user?.[field];
-          if (!page) throw notFound('User');
+          if (!page) throw notFound('User not found');
           return sendPage(request, reply, page, toRest as (node: GraphQLUser & GraphQLPost) => unknown, request.query);
         },
       );
