@@ -9,6 +9,7 @@ import { authRoutes } from './auth-routes';
 import { HttpError, httpErrorFromGraphQL } from './http-errors';
 import { createGraphQLRunner } from './operation';
 import { postsRoutes } from './posts-routes';
+import { message } from './schemas';
 import { usersRoutes } from './users-routes';
 import { useStrictValidation, validationDetails } from './validation';
 
@@ -126,7 +127,7 @@ export async function registerRestApi(
         schema: {
           tags: [service.tag],
           summary: 'Service greeting',
-          response: { 200: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } },
+          response: { 200: message },
         },
       },
       async () => ({ message: service.hello }),
