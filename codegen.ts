@@ -1,4 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printSchema } from 'graphql';
+import { publicApiSchema } from '@chirp/gateway/supergraph';
 
 /**
  * Resolver types for each subgraph, generated from its SDL in schema/.
@@ -36,6 +38,19 @@ const config: CodegenConfig = {
       Post: '../repositories/post-repository#PostRecord',
       Comment: '../repositories/comment-repository#CommentRecord',
     }),
+    // The REST routes' operations, typed against the public graph they run on: the supergraph composed from schema/.
+    'gateway/src/rest/generated/operations.ts': {
+      schema: printSchema(publicApiSchema()),
+      documents: ['gateway/src/rest/*.ts'],
+      plugins: ['typescript-operations'],
+      config: {
+        useTypeImports: true,
+        enumType: 'string-literal',
+        skipTypename: true,
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        scalars: { ID: 'string', DateTime: 'string', EmailAddress: 'string' },
+      },
+    },
   },
 };
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
-import { pageSelection, POST_FIELDS } from '@chirp/gateway/rest/shapes';
+import { FEED as REST_FEED } from '@chirp/gateway/rest/posts-routes';
 import { generateTokenKeyPair, createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '@chirp/platform';
 import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
@@ -149,7 +149,7 @@ const graphqlBody = (query: string, variables: Record<string, unknown>) => JSON.
 const USER = 'query User($id: ID!) { user(id: $id) { username } }';
 const FEED = 'query Feed($first: Int!) { me { feed(first: $first) { edges { node { id content author { username } likeCount commentCount likedByViewer } } } } }';
 /** What GET /posts-api/v1/feed runs, so (c) compares the REST adapter with nothing else. */
-const REST_EQUIVALENT_FEED = `query Feed($first: Int!) { me { feed(first: $first) { ${pageSelection(POST_FIELDS)} } } }`;
+const REST_EQUIVALENT_FEED = REST_FEED.document;
 const CREATE_POST = 'mutation CreatePost($content: String!) { createPost(input: { content: $content }) { id } }';
 
 /** The subgraphs' MongoDB commands so far, from /metrics on their metrics ports. */

@@ -19,6 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { ERRORS, isErrorCode } from '@chirp/platform';
 import { startSystemProcess, mulberry32 } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -166,8 +167,8 @@ async function main(): Promise<void> {
             }
             const codes = (parsed.errors ?? []).map((error) => error.extensions?.code ?? 'none');
             for (const code of codes) stats.graphqlErrorCodes[code] = (stats.graphqlErrorCodes[code] ?? 0) + 1;
-            // A GraphQL answer may be 200 with a server-side error in it: that is a 5xx too.
-            if (status >= 500 || codes.some((code) => ['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'none'].includes(code))) {
+            // A GraphQL answer may be 200 with a server-side error in it (a code of a 5xx, or none): that is a 5xx too.
+            if (status >= 500 || codes.some((code) => code === 'none' || (isErrorCode(code) && ERRORS[code].status >= 500))) {
               stats.serverErrors += 1;
               if (serverErrorSamples.length < 10) serverErrorSamples.push(`${kind}: ${status} ${body.slice(0, 300)}`);
             }

@@ -6,6 +6,8 @@
  *   npm run seed                     # against http://localhost:4000/graphql
  *   npm run seed -- --url http://host:4000/graphql
  */
+import { ErrorCode } from '@chirp/platform';
+
 const DEMO_PASSWORD = 'chirp-demo-password';
 
 const PEOPLE = [
@@ -58,7 +60,7 @@ async function account(url: string, person: (typeof PEOPLE)[number]): Promise<Ac
     );
     return { id: data.register.user.id, token: data.register.token };
   } catch (error) {
-    if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+    if ((error as { code?: string }).code !== ErrorCode.CONFLICT) throw error;
     const data = await graphql<{ login: { token: string; user: { id: string } } }>(
       url,
       `mutation Login($input: LoginInput!) { login(input: $input) { ${fields} } }`,

@@ -4,6 +4,7 @@ import {
   viewerFromAuthorization,
   type Viewer,
   invalidToken,
+  refusingRequest,
   serviceUnavailable,
   requestScope,
   REQUEST_ID_HEADER,
@@ -44,7 +45,7 @@ export function createAuthenticator(publicKey: string, directory: UserDirectory)
     try {
       exists = await directory.exists(viewer.id, requestId);
     } catch (error) {
-      throw serviceUnavailable('The auth service is unavailable', { serviceName: 'auth', http: { status: 503 } }, error);
+      throw refusingRequest(serviceUnavailable('The auth service is unavailable', { serviceName: 'auth' }, error));
     }
     if (!exists) throw invalidToken('The account of this token does not exist');
     if (knownAccounts.size >= MAX_KNOWN_ACCOUNTS) knownAccounts.clear();

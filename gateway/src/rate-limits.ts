@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { GraphQLError } from 'graphql';
-import { ErrorCode, rateLimited, fragmentsOf, rootFieldCounts } from '@chirp/platform';
+import type { GraphQLError } from 'graphql';
+import { ErrorCode, rateLimited, refusingRequest, fragmentsOf, rootFieldCounts } from '@chirp/platform';
 import type { Authenticator, GatewayContext } from './auth-forwarding';
 import type { RateLimitConfig } from './config';
 import { HttpError } from './rest/http-errors';
@@ -53,10 +53,13 @@ export class FixedWindowLimiter {
   }
 }
 
-/** RATE_LIMITED as every limit says it; the gateway's own also answers /graphql with HTTP 429 and Retry-After. */
+/**
+ * RATE_LIMITED as every limit says it; the gateway's own refuses the whole
+ * request (its status, 429, on /graphql too) with Retry-After.
+ */
 function gatewayRateLimited(state: RateLimitState, what: string): GraphQLError {
-  return rateLimited(what, { retryAfter: state.resetSeconds, limit: state.limit }, {
-    http: { status: 429, headers: new Map([['retry-after', String(state.resetSeconds)]]) },
+  return refusingRequest(rateLimited(what, { retryAfter: state.resetSeconds, limit: state.limit }), {
+    'retry-after': String(state.resetSeconds),
   });
 }
 
@@ -103,6 +106,6 @@ export async function registerGeneralRateLimit(app: FastifyInstance, config: Rat
       return viewer ? `user:${viewer.id}` : `ip:${request.ip}`;
     },
     errorResponseBuilder: (_request, context) =>
-      new HttpError(429, ErrorCode.RATE_LIMITED, `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
+      new HttpError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 }

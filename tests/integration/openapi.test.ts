@@ -32,6 +32,11 @@ test('when listing its operations, then they are exactly the REST routes (hello 
   expect(documented).toEqual(REST_ROUTES.map(({ method, path }) => `${method} ${path}`).sort());
 });
 
+test('when documented, then the register password states its bounds in bytes and no character bound that would differ', () => {
+  const password = doc.paths['/auth-api/v1/register'].post.requestBody.content['application/json'].schema.properties.password;
+  expect(password).toEqual({ type: 'string', minBytes: 8, description: '8-72 bytes in UTF-8.' });
+});
+
 test.each(['/graphql', '/health', '/ready', '/openapi.json', '/docs'])('when looking for %s, then it is not in the document', (path) => {
   expect(Object.keys(doc.paths).filter((documented) => documented === path || documented.startsWith(`${path}/`))).toEqual([]);
 });

@@ -74,6 +74,27 @@ describe('POST /auth-api/v1/register', () => {
   });
 });
 
+describe('passwords are counted in bytes, as the auth service counts them', () => {
+  test('when the password is 4 emoji (4 characters, 16 bytes), then the account is created and signs in with it', async () => {
+    const input = registration({ password: '😀'.repeat(4) });
+    expect((await register(input)).status).toBe(201);
+    expect((await login({ username: input.username, password: input.password })).status).toBe(200);
+  });
+
+  test('when the password is 4 characters and 7 bytes, then 422 string_too_short at [body, password]', async () => {
+    expectValidationError(await register(registration({ password: 'ééé1' })), ['body', 'password'], 'string_too_short');
+  });
+
+  test.each([
+    ['73 ASCII characters', 'x'.repeat(73)],
+    ['37 characters and 73 bytes', `${'é'.repeat(36)}x`],
+  ])('when the password is %s, then 400 BAD_USER_INPUT from the service, whatever the characters', async (_case, password) => {
+    const input = registration({ password });
+    expectError(await register(input), 400, 'BAD_USER_INPUT', 'password must be 8-72 bytes long');
+    expect(await storedUsers({ name: input.name })).toBe(0);
+  });
+});
+
 describe('POST /auth-api/v1/login', () => {
   let account: ReturnType<typeof registration>;
   beforeAll(async () => {

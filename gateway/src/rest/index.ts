@@ -1,13 +1,15 @@
 import type { ApolloServer } from '@apollo/server';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorCode, SWAGGER_UI_ASSETS } from '@chirp/platform';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, SCHEMA_MISMATCH_STATUS, SWAGGER_UI_ASSETS } from '@chirp/platform';
 import type { GatewayContext } from '../auth-forwarding';
 import { authRoutes } from './auth-routes';
-import { HttpError } from './http-errors';
+import { HttpError, httpErrorFromGraphQL } from './http-errors';
 import { createGraphQLRunner } from './operation';
 import { postsRoutes } from './posts-routes';
+import { message } from './schemas';
 import { usersRoutes } from './users-routes';
 import { useStrictValidation, validationDetails } from './validation';
 
@@ -30,36 +32,41 @@ function patternMatcher(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+function sendHttpError(reply: FastifyReply, error: HttpError) {
+  if (error.code === ErrorCode.UNAUTHENTICATED) reply.header('www-authenticate', 'Bearer');
+  return reply.code(error.status).headers(error.headers).send({ detail: error.message, code: error.code });
+}
+
 /**
  * Errors in the original API's FastAPI shapes. Set before any route is
  * registered, since fastify plugins (Apollo's among them) keep the error
  * handler that was in force when they were registered.
  */
 export function useRestErrorShapes(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | HttpError | GraphQLError, request, reply) => {
+    // A route's own refusals, and a bad token met before the route's operation ran.
+    if (error instanceof GraphQLError) return sendHttpError(reply, httpErrorFromGraphQL(error.toJSON()));
     if (error instanceof HttpError) {
-      if (error.status === 401) reply.header('www-authenticate', 'Bearer');
-      reply.code(error.status).headers(error.headers);
       // The rate limiter refuses /graphql requests before Apollo sees them: answer those as GraphQL would.
       if (request.url.startsWith('/graphql')) {
-        return reply.send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return reply.code(error.status).headers(error.headers).send({ errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
-      return reply.send({ detail: error.message, code: error.code });
+      return sendHttpError(reply, error);
     }
     if (error.validation) {
-      return reply.code(422).send({ detail: validationDetails(error.validation, error.validationContext ?? 'body') });
+      return reply.code(SCHEMA_MISMATCH_STATUS).send({ detail: validationDetails(error.validation, error.validationContext ?? 'body') });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       const empty = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
-      return reply.code(422).send({
+      return reply.code(SCHEMA_MISMATCH_STATUS).send({
         detail: [{ loc: ['body'], msg: empty ? 'Field required' : 'JSON decode error', type: empty ? 'missing' : 'json_invalid' }],
       });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ detail: error.message, code: 'BAD_REQUEST' });
+      return sendHttpError(reply, new HttpError(ErrorCode.BAD_REQUEST, error.message, { status: error.statusCode }));
     }
     request.log.error({ err: error }, 'unexpected error in a REST route');
-    return reply.code(500).send({ detail: 'Internal server error', code: ErrorCode.INTERNAL_SERVER_ERROR });
+    return sendHttpError(reply, new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
   });
 }
 
@@ -108,9 +115,9 @@ export async function registerRestApi(
     const path = request.url.split('?')[0] ?? '';
     const allowed = [...new Set(knownRoutes.filter((route) => route.matcher.test(path)).map((route) => route.method))];
     if (allowed.length > 0) {
-      return reply.code(405).header('allow', allowed.join(', ')).send({ detail: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' });
+      return sendHttpError(reply, new HttpError(ErrorCode.METHOD_NOT_ALLOWED, 'Method Not Allowed', { headers: { allow: allowed.join(', ') } }));
     }
-    return reply.code(404).send({ detail: 'Not Found', code: ErrorCode.NOT_FOUND });
+    return sendHttpError(reply, new HttpError(ErrorCode.NOT_FOUND, 'Not Found'));
   });
 
   for (const service of SERVICES) {
@@ -120,7 +127,7 @@ export async function registerRestApi(
         schema: {
           tags: [service.tag],
           summary: 'Service greeting',
-          response: { 200: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } },
+          response: { 200: message },
         },
       },
       async () => ({ message: service.hello }),

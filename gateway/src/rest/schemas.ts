@@ -1,151 +1,128 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  CONTENT,
+  ERRORS,
+  OBJECT_ID_LENGTH,
+  OBJECT_ID_PATTERN,
+  PAGE_SIZE,
+  SCHEMA_MISMATCH_STATUS,
+  type ErrorCode,
+} from '@chirp/platform';
+
 /**
  * JSON schemas of the REST routes: they validate requests (422 on mismatch),
- * shape responses, and are the OpenAPI document's source.
+ * shape responses, are the OpenAPI document's source, and give the routes
+ * their types. Bounds come from @chirp/platform's limits, which the services
+ * enforce.
  */
-const OBJECT_ID_PATTERN = '^[0-9a-fA-F]{24}$';
-const dateTime = { type: 'string', format: 'date-time' } as const;
+const dateTime = Type.String({ format: 'date-time' });
+
+/**
+ * One of several JSON types as a type list (`["string", "null"]`) rather
+ * than TypeBox's `anyOf`, which the response serializer would check branch by
+ * branch for every item.
+ */
+const oneOfTypes = <T>(types: string[], options: object = {}) => Type.Unsafe<T>({ type: types, ...options });
 
 export const idParams = (description: string) =>
-  ({
-    type: 'object',
-    required: ['id'],
-    additionalProperties: false,
-    properties: { id: { type: 'string', pattern: OBJECT_ID_PATTERN, description } },
-  }) as const;
+  Type.Object({ id: Type.String({ pattern: OBJECT_ID_PATTERN, description }) }, { additionalProperties: false });
+export type IdParams = Static<ReturnType<typeof idParams>>;
 
 /** Unknown query parameters are ignored, as FastAPI does (and as the routes without a query schema do). */
-export const pageQuery = {
-  type: 'object',
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Page size, 1-100.' },
-    cursor: { type: 'string', maxLength: 200, description: 'Where the previous page ended, from its Link header.' },
+export const pageQuery = Type.Object({
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: PAGE_SIZE.min,
+      maximum: PAGE_SIZE.max,
+      default: PAGE_SIZE.default,
+      description: `Page size, ${PAGE_SIZE.min}-${PAGE_SIZE.max}.`,
+    }),
+  ),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'Where the previous page ended, from its Link header.' })),
+});
+/** `limit` is always there when a route runs: the schema's default fills it in. */
+export type PageQuery = Static<typeof pageQuery> & { limit: number };
+
+const content = Type.String({
+  minLength: CONTENT.minLength,
+  maxLength: CONTENT.maxLength,
+  description: `${CONTENT.minLength}-${CONTENT.maxLength} characters, trimmed.`,
+});
+
+export const contentBody = Type.Object({ content }, { additionalProperties: false });
+export type ContentBody = Static<typeof contentBody>;
+
+export const createPostBody = Type.Object(
+  {
+    content,
+    authorId: Type.Optional(Type.String({ maxLength: OBJECT_ID_LENGTH, description: 'Optional; must be the signed-in user.' })),
   },
-} as const;
+  { additionalProperties: false },
+);
+export type CreatePostBody = Static<typeof createPostBody>;
 
-export const contentBody = {
-  type: 'object',
-  required: ['content'],
-  additionalProperties: false,
-  properties: { content: { type: 'string', minLength: 1, maxLength: 280, description: '1-280 characters, trimmed.' } },
-} as const;
+export const user = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  name: Type.String(),
+  createdAt: dateTime,
+  email: Type.Optional(Type.String({ description: "Present only in the user's own answers." })),
+});
+export type RestUser = Static<typeof user>;
 
-export const user = {
-  type: 'object',
-  required: ['id', 'username', 'name', 'createdAt'],
-  properties: {
-    id: { type: 'string' },
-    username: { type: 'string' },
-    name: { type: 'string' },
-    createdAt: dateTime,
-    email: { type: 'string', description: "Present only in the user's own answers." },
-  },
-} as const;
+const author = Type.Object({ id: Type.String(), username: Type.String(), name: Type.String() });
 
-const author = {
-  type: 'object',
-  required: ['id', 'username', 'name'],
-  properties: { id: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' } },
-} as const;
-
-export const post = {
-  type: 'object',
-  required: ['id', 'content', 'author', 'createdAt', 'updatedAt', 'editedAt', 'likeCount', 'commentCount', 'likedByMe'],
-  properties: {
-    id: { type: 'string' },
-    content: { type: 'string' },
-    author,
-    createdAt: dateTime,
-    updatedAt: dateTime,
-    editedAt: { type: ['string', 'null'], format: 'date-time' },
-    likeCount: { type: 'integer' },
-    commentCount: { type: 'integer' },
-    likedByMe: { type: 'boolean' },
-  },
-} as const;
-
-export const comment = {
-  type: 'object',
-  required: ['id', 'postId', 'content', 'author', 'createdAt'],
-  properties: { id: { type: 'string' }, postId: { type: 'string' }, content: { type: 'string' }, author, createdAt: dateTime },
-} as const;
-
-export const postWithComments = {
-  type: 'object',
-  required: [...post.required, 'comments'],
-  properties: { ...post.properties, comments: { type: 'array', items: comment, description: 'The first page, oldest first.' } },
-} as const;
-
-export const message = {
-  type: 'object',
-  required: ['message'],
-  properties: { message: { type: 'string' } },
-} as const;
-
-export const authResult = {
-  type: 'object',
-  required: ['message', 'token', 'expiresAt', 'user'],
-  properties: { message: { type: 'string' }, token: { type: 'string' }, expiresAt: dateTime, user },
-} as const;
-
-export const likeResult = {
-  type: 'object',
-  required: ['message', 'liked', 'likeCount'],
-  properties: { message: { type: 'string' }, liked: { type: 'boolean' }, likeCount: { type: 'integer' } },
-} as const;
-
-export const followResult = {
-  type: 'object',
-  required: ['message', 'following'],
-  properties: { message: { type: 'string' }, following: { type: 'boolean' } },
-} as const;
-
-export const listOf = (items: object, description: string) =>
-  ({
-    type: 'array',
-    items,
-    description: `${description} The next page, if any, is in the Link header (rel="next").`,
-  }) as const;
-
-const errorBody = {
-  type: 'object',
-  required: ['detail', 'code'],
-  properties: { detail: { type: 'string' }, code: { type: 'string' } },
-} as const;
-
-const validationErrorBody = {
-  type: 'object',
-  required: ['detail'],
-  properties: {
-    detail: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['loc', 'msg', 'type'],
-        properties: {
-          loc: { type: 'array', items: { type: ['string', 'integer'] } },
-          msg: { type: 'string' },
-          type: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'The request breaks a rule of the API (BAD_USER_INPUT).',
-  401: 'No valid bearer token (UNAUTHENTICATED).',
-  403: 'Not allowed for this user (FORBIDDEN).',
-  404: 'No such resource (NOT_FOUND).',
-  409: 'Username or e-mail already taken (CONFLICT).',
-  429: 'Too many requests (RATE_LIMITED).',
+const postProperties = {
+  id: Type.String(),
+  content: Type.String(),
+  author,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  editedAt: oneOfTypes<string | null>(['string', 'null'], { format: 'date-time' }),
+  likeCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  likedByMe: Type.Boolean(),
 };
+export const post = Type.Object(postProperties);
+export type RestPost = Static<typeof post>;
 
-/** The error answers a route can give, documented with the shape each has. */
-export function errorResponses(...statuses: number[]) {
+export const comment = Type.Object({ id: Type.String(), postId: Type.String(), content: Type.String(), author, createdAt: dateTime });
+export type RestComment = Static<typeof comment>;
+
+export const postWithComments = Type.Object({
+  ...postProperties,
+  comments: Type.Array(comment, { description: 'The first page, oldest first.' }),
+});
+
+export const message = Type.Object({ message: Type.String() });
+
+export const authResult = Type.Object({ message: Type.String(), token: Type.String(), expiresAt: dateTime, user });
+
+export const likeResult = Type.Object({ message: Type.String(), liked: Type.Boolean(), likeCount: Type.Integer() });
+
+export const followResult = Type.Object({ message: Type.String(), following: Type.Boolean() });
+
+export const listOf = (items: TSchema, description: string) =>
+  Type.Array(items, { description: `${description} The next page, if any, is in the Link header (rel="next").` });
+
+const errorBody = Type.Object({ detail: Type.String(), code: Type.String() });
+
+const validationErrorBody = Type.Object({
+  detail: Type.Array(
+    Type.Object({
+      loc: Type.Array(oneOfTypes<string | number>(['string', 'integer'])),
+      msg: Type.String(),
+      type: Type.String(),
+    }),
+  ),
+});
+
+/** The error answers a route can give besides the 422 every route can: each code's status, with the shape it has. */
+export function errorResponses(...codes: ErrorCode[]) {
   const responses: Record<number, object> = {
-    422: { description: 'The body, path or query does not match the schema.', ...validationErrorBody },
+    [SCHEMA_MISMATCH_STATUS]: { description: 'The body, path or query does not match the schema.', ...validationErrorBody },
   };
-  for (const status of statuses) responses[status] = { description: ERROR_DESCRIPTIONS[status], ...errorBody };
+  for (const code of codes) responses[ERRORS[code].status] = { description: `${ERRORS[code].meaning} (${code}).`, ...errorBody };
   return responses;
 }
 

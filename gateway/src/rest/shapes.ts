@@ -1,62 +1,85 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RestCommentFragment, RestPostFragment, RestUserFragment } from './generated/operations';
+import type { PageQuery, RestComment, RestPost, RestUser } from './schemas';
 
-/** The GraphQL selections behind the REST shapes, and the mapping into them. */
-export const POST_FIELDS = 'id content author { id username name } createdAt updatedAt editedAt likeCount commentCount likedByViewer';
-export const COMMENT_FIELDS = 'id content author { id username name } post { id } createdAt';
-export const USER_FIELDS = 'id username name createdAt';
+/**
+ * The GraphQL selections behind the REST shapes, one fragment per shape and
+ * per page of it, and the mapping from what they select (the types `npm run
+ * codegen` generates) into the REST schemas' types.
+ */
+export const REST_POST = /* GraphQL */ `
+  fragment RestPost on Post {
+    id
+    content
+    author { id username name }
+    createdAt
+    updatedAt
+    editedAt
+    likeCount
+    commentCount
+    likedByViewer
+  }
+`;
 
-/** The selection of one connection page. */
-export const pageSelection = (fields: string) => `edges { node { ${fields} } } pageInfo { hasNextPage endCursor }`;
+export const REST_COMMENT = /* GraphQL */ `
+  fragment RestComment on Comment {
+    id
+    content
+    author { id username name }
+    post { id }
+    createdAt
+  }
+`;
 
-export interface GraphQLPost {
-  id: string;
-  content: string;
-  author: { id: string; username: string; name: string };
-  createdAt: string;
-  updatedAt: string;
-  editedAt: string | null;
-  likeCount: number;
-  commentCount: number;
-  likedByViewer: boolean;
-}
+export const REST_USER = /* GraphQL */ `
+  fragment RestUser on User {
+    id
+    username
+    name
+    createdAt
+  }
+`;
 
-export interface GraphQLComment {
-  id: string;
-  content: string;
-  author: { id: string; username: string; name: string };
-  post: { id: string };
-  createdAt: string;
-}
+export const REST_POST_PAGE = /* GraphQL */ `
+  fragment RestPostPage on PostConnection {
+    edges { node { ...RestPost } }
+    pageInfo { hasNextPage endCursor }
+  }
+  ${REST_POST}
+`;
 
-export interface GraphQLUser {
-  id: string;
-  username: string;
-  name: string;
-  createdAt: string;
-  email?: string | null;
-}
+export const REST_COMMENT_PAGE = /* GraphQL */ `
+  fragment RestCommentPage on CommentConnection {
+    edges { node { ...RestComment } }
+    pageInfo { hasNextPage endCursor }
+  }
+  ${REST_COMMENT}
+`;
 
-export interface Page<T> {
-  edges: { node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
+export const REST_USER_PAGE = /* GraphQL */ `
+  fragment RestUserPage on UserConnection {
+    edges { node { ...RestUser } }
+    pageInfo { hasNextPage endCursor }
+  }
+  ${REST_USER}
+`;
 
-export function restPost({ likedByViewer, ...post }: GraphQLPost) {
+export function restPost({ likedByViewer, ...post }: RestPostFragment): RestPost {
   return { ...post, likedByMe: likedByViewer };
 }
 
-export function restComment({ post, ...comment }: GraphQLComment) {
+export function restComment({ post, ...comment }: RestCommentFragment): RestComment {
   return { ...comment, postId: post.id };
 }
 
 /** Email appears only where GraphQL gave it, that is to its owner. */
-export function restUser({ email, ...user }: GraphQLUser) {
+export function restUser({ email, ...user }: RestUserFragment & { email?: string | null }): RestUser {
   return email ? { ...user, email } : user;
 }
 
-export interface PageQuery {
-  limit: number;
-  cursor?: string;
+export interface Page<T> {
+  edges: { node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
 }
 
 /**

@@ -1,18 +1,60 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from './http-errors';
-import type { GraphQLRunner } from './operation';
-import { bearer, errorResponses, followResult, idParams, listOf, pageQuery, post, user } from './schemas';
-import { pageSelection, POST_FIELDS, restPost, restUser, sendPage, USER_FIELDS, type GraphQLPost, type GraphQLUser, type Page, type PageQuery } from './shapes';
+import { ErrorCode, notFound } from '@chirp/platform';
+import type {
+  FollowMutation,
+  FollowMutationVariables,
+  UnfollowMutation,
+  UnfollowMutationVariables,
+  UserFollowersQuery,
+  UserFollowersQueryVariables,
+  UserFollowingQuery,
+  UserFollowingQueryVariables,
+  UserPostsQuery,
+  UserPostsQueryVariables,
+} from './generated/operations';
+import { operation, type GraphQLRunner, type Operation } from './operation';
+import { bearer, errorResponses, followResult, idParams, listOf, pageQuery, post, user, type IdParams, type PageQuery } from './schemas';
+import { REST_POST_PAGE, REST_USER_PAGE, restPost, restUser, sendPage, type Page } from './shapes';
 
-const FOLLOW = 'mutation Follow($id: ID!) { follow(userId: $id) { username } }';
-const UNFOLLOW = 'mutation Unfollow($id: ID!) { unfollow(userId: $id) { username } }';
-const list = (field: 'followers' | 'following' | 'posts', fields: string) =>
-  `query User${field[0]!.toUpperCase()}${field.slice(1)}($id: ID!, $first: Int!, $after: String) { user(id: $id) { ${field}(first: $first, after: $after) { ${pageSelection(fields)} } } }`;
+const FOLLOW = operation<FollowMutation, FollowMutationVariables>(/* GraphQL */ `
+  mutation Follow($id: ID!) {
+    follow(userId: $id) { username }
+  }
+`);
 
-type IdRoute = { Params: { id: string } };
-type PageRoute = { Params: { id: string }; Querystring: PageQuery };
+const UNFOLLOW = operation<UnfollowMutation, UnfollowMutationVariables>(/* GraphQL */ `
+  mutation Unfollow($id: ID!) {
+    unfollow(userId: $id) { username }
+  }
+`);
+
+const FOLLOWERS = operation<UserFollowersQuery, UserFollowersQueryVariables>(/* GraphQL */ `
+  query UserFollowers($id: ID!, $first: Int!, $after: String) {
+    user(id: $id) { followers(first: $first, after: $after) { ...RestUserPage } }
+  }
+  ${REST_USER_PAGE}
+`);
+
+const FOLLOWING = operation<UserFollowingQuery, UserFollowingQueryVariables>(/* GraphQL */ `
+  query UserFollowing($id: ID!, $first: Int!, $after: String) {
+    user(id: $id) { following(first: $first, after: $after) { ...RestUserPage } }
+  }
+  ${REST_USER_PAGE}
+`);
+
+const POSTS = operation<UserPostsQuery, UserPostsQueryVariables>(/* GraphQL */ `
+  query UserPosts($id: ID!, $first: Int!, $after: String) {
+    user(id: $id) { posts(first: $first, after: $after) { ...RestPostPage } }
+  }
+  ${REST_POST_PAGE}
+`);
+
+type IdRoute = { Params: IdParams };
+type PageRoute = { Params: IdParams; Querystring: PageQuery };
 
 const userIdParams = idParams('The user id.');
+const userErrors = errorResponses(ErrorCode.BAD_USER_INPUT, ErrorCode.UNAUTHENTICATED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED);
 
 /** users-api/v1: follows, and a user's followers, following and posts. */
 export function usersRoutes(graphql: GraphQLRunner) {
@@ -26,11 +68,11 @@ export function usersRoutes(graphql: GraphQLRunner) {
           description: 'Following someone twice is one follow; you cannot follow yourself (400).',
           security: bearer,
           params: userIdParams,
-          response: { 200: followResult, ...errorResponses(400, 401, 404, 429) },
+          response: { 200: followResult, ...userErrors },
         },
       },
       async (request) => {
-        const data = await graphql.run<{ follow: { username: string } }>(request, FOLLOW, { id: request.params.id });
+        const data = await graphql.run(request, FOLLOW, { id: request.params.id });
         return { message: `You are now following ${data.follow.username}`, following: true };
       },
     );
@@ -43,44 +85,63 @@ export function usersRoutes(graphql: GraphQLRunner) {
           summary: 'Stop following a user',
           security: bearer,
           params: userIdParams,
-          response: { 200: followResult, ...errorResponses(400, 401, 404, 429) },
+          response: { 200: followResult, ...userErrors },
         },
       },
       async (request) => {
-        const data = await graphql.run<{ unfollow: { username: string } }>(request, UNFOLLOW, { id: request.params.id });
+        const data = await graphql.run(request, UNFOLLOW, { id: request.params.id });
         return { message: `You are no longer following ${data.unfollow.username}`, following: false };
       },
     );
 
-    const lists = [
-      { field: 'followers', summary: "A user's followers", order: 'Newest followers first.', item: user, fields: USER_FIELDS, toRest: restUser },
-      { field: 'following', summary: 'Whom a user follows', order: 'Most recently followed first.', item: user, fields: USER_FIELDS, toRest: restUser },
-      { field: 'posts', summary: "A user's posts", order: 'Newest first.', item: post, fields: POST_FIELDS, toRest: restPost },
-    ] as const;
-    for (const { field, summary, order, item, fields, toRest } of lists) {
-      const query = list(field, fields);
+    /** One of a user's lists: `page` picks it out of the operation's answer, undefined when there is no such user. */
+    function list<TData, TNode>(spec: {
+      field: string;
+      summary: string;
+      order: string;
+      item: TSchema;
+      operation: Operation<TData, { id: string; first: number; after?: string | null }>;
+      page(data: TData): Page<TNode> | undefined;
+      toRest(node: TNode): unknown;
+    }) {
       app.get<PageRoute>(
-        `/users/:id/${field}`,
+        `/users/:id/${spec.field}`,
         {
           schema: {
             tags: ['Users'],
-            summary,
+            summary: spec.summary,
             params: userIdParams,
             querystring: pageQuery,
-            response: { 200: listOf(item, order), ...errorResponses(400, 401, 404, 429) },
+            response: { 200: listOf(spec.item, spec.order), ...userErrors },
           },
         },
         async (request, reply) => {
-          const data = await graphql.run<{ user: Record<string, Page<GraphQLUser & GraphQLPost>> | null }>(request, query, {
-            id: request.params.id,
-            first: request.query.limit,
-            after: request.query.cursor,
-          });
-          const page = data.user?.[field];
-          if (!page) throw notFound('User');
-          return sendPage(request, reply, page, toRest as (node: GraphQLUser & GraphQLPost) => unknown, request.query);
+          const data = await graphql.run(request, spec.operation, { id: request.params.id, first: request.query.limit, after: request.query.cursor });
+          const page = spec.page(data);
+          if (!page) throw notFound('User not found');
+          return sendPage(request, reply, page, spec.toRest, request.query);
         },
       );
     }
+
+    list({
+      field: 'followers',
+      summary: "A user's followers",
+      order: 'Newest followers first.',
+      item: user,
+      operation: FOLLOWERS,
+      page: (data) => data.user?.followers,
+      toRest: restUser,
+    });
+    list({
+      field: 'following',
+      summary: 'Whom a user follows',
+      order: 'Most recently followed first.',
+      item: user,
+      operation: FOLLOWING,
+      page: (data) => data.user?.following,
+      toRest: restUser,
+    });
+    list({ field: 'posts', summary: "A user's posts", order: 'Newest first.', item: post, operation: POSTS, page: (data) => data.user?.posts, toRest: restPost });
   };
 }

@@ -1,6 +1,22 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { _, str, type ErrorObject, type KeywordCxt, type KeywordDefinition, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+
+/**
+ * `minBytes`: the least number of UTF-8 bytes a string may have, for the
+ * bounds the services count in bytes (a password's), which JSON Schema's
+ * minLength, counting characters, cannot state.
+ */
+const minBytes: KeywordDefinition = {
+  keyword: 'minBytes',
+  type: 'string',
+  schemaType: 'number',
+  error: {
+    message: ({ schemaCode }) => str`must NOT have fewer than ${schemaCode} bytes`,
+    params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
+  },
+  code: (cxt: KeywordCxt) => cxt.fail(_`Buffer.byteLength(${cxt.data}, "utf8") < ${cxt.schemaCode}`),
+};
 
 /**
  * Bodies are validated strictly (no type coercion, no unknown fields), as
@@ -8,7 +24,7 @@ import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
  * are text on the wire.
  */
 export function useStrictValidation(app: FastifyInstance): void {
-  const options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const options: Options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false, keywords: [minBytes] };
   const bodyValidator = addFormats(new Ajv({ ...options, coerceTypes: false }));
   const textValidator = addFormats(new Ajv({ ...options, coerceTypes: true }));
   app.setValidatorCompiler(({ schema, httpPart }) =>
@@ -45,6 +61,8 @@ function describe(error: ErrorObject | FastifySchemaValidationError, part: strin
     }
     case 'minLength':
       return { loc, msg: `String should have at least ${String(params.limit)} characters`, type: 'string_too_short' };
+    case 'minBytes':
+      return { loc, msg: `String should have at least ${String(params.limit)} bytes`, type: 'string_too_short' };
     case 'maxLength':
       return { loc, msg: `String should have at most ${String(params.limit)} characters`, type: 'string_too_long' };
     case 'pattern':

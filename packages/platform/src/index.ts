@@ -3,6 +3,7 @@ export * from './config';
 export * from './errors';
 export * from './http-server';
 export * from './ids';
+export * from './limits';
 export * from './lambda';
 export * from './logger';
 export * from './observability';

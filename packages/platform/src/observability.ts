@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { isClientErrorCode } from './errors';
+import { ErrorCode, isClientErrorCode } from './errors';
 import type { Logger } from './logger';
 
 /** Every context carries these, so that resolvers and plugins log against the request. */
@@ -107,9 +107,9 @@ export function observabilityPlugin<TContext extends BaseContext & RequestScope>
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : ErrorCode.INTERNAL_SERVER_ERROR;
             const known = isClientErrorCode(code);
-            metrics.graphqlErrors.inc({ code: known ? code : 'INTERNAL_SERVER_ERROR' });
+            metrics.graphqlErrors.inc({ code: known ? code : ErrorCode.INTERNAL_SERVER_ERROR });
             if (!known) contextValue.log.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
           }
         },

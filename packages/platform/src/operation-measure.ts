@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
+import { PAGE_SIZE } from './limits';
 
 /**
  * What an operation would make a server do, measured from its document alone,
@@ -75,16 +75,16 @@ export function measureOperation(
   const pageSize = (definition: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
     if (!definition?.args.some((argument) => argument.name === 'first')) return 1;
     const written = node.arguments?.find((argument) => argument.name.value === 'first');
-    if (!coerced && written?.value.kind === Kind.VARIABLE) return MAX_PAGE_SIZE;
+    if (!coerced && written?.value.kind === Kind.VARIABLE) return PAGE_SIZE.max;
     let size: unknown;
     try {
       size = getArgumentValues(definition, node, coerced ?? {}).first;
     } catch {
-      return MAX_PAGE_SIZE;
+      return PAGE_SIZE.max;
     }
     // As the resolvers read it (parsePageArgs): no size, or null, is the default page.
-    if (size === undefined || size === null) return DEFAULT_PAGE_SIZE;
-    return typeof size === 'number' && Number.isInteger(size) && size >= 1 && size <= MAX_PAGE_SIZE ? size : MAX_PAGE_SIZE;
+    if (size === undefined || size === null) return PAGE_SIZE.default;
+    return typeof size === 'number' && Number.isInteger(size) && size >= PAGE_SIZE.min && size <= PAGE_SIZE.max ? size : PAGE_SIZE.max;
   };
 
   const memo = new Map<string, OperationMeasure>();

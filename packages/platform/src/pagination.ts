@@ -1,13 +1,11 @@
 import { badUserInput } from './errors';
 import { isObjectId } from './ids';
+import { PAGE_SIZE } from './limits';
 
 /**
  * Relay-style pagination over `(createdAt, _id)`: the cursor names the last
  * item seen, so a page stays stable while new items arrive before it.
  */
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
 export interface CursorPosition {
   createdAt: Date;
   id: string;
@@ -48,9 +46,9 @@ export function decodeCursor(cursor: string): CursorPosition {
 
 /** Validates `first` and `after` as clients send them. */
 export function parsePageArgs(first: number | null | undefined, after: string | null | undefined): PageRequest {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw badUserInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  const size = first ?? PAGE_SIZE.default;
+  if (!Number.isInteger(size) || size < PAGE_SIZE.min || size > PAGE_SIZE.max) {
+    throw badUserInput(`first must be between ${PAGE_SIZE.min} and ${PAGE_SIZE.max}`, 'first');
   }
   return { first: size, after: after ? decodeCursor(after) : null };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import jwt from 'jsonwebtoken';
-import { ErrorCode } from './errors';
+import { invalidToken } from './errors';
 
 /**
  * The short-lived credential with which the gateway (and a subgraph asking
@@ -55,9 +54,6 @@ export function createCredentialSigner(secret: string, service: string) {
 
 export type CredentialSigner = ReturnType<typeof createCredentialSigner>;
 
-const refused = (message: string) =>
-  new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
-
 /**
  * Checks a call's credential. A missing one is accepted only where the
  * deployment does not require it (outside production by default), and then
@@ -68,18 +64,18 @@ export function verifyServiceCredential(
   options: { secret: string | null; required: boolean },
 ): ServiceCaller | null {
   if (header === undefined || header === '') {
-    if (options.required) throw refused('This service answers only the Chirp gateway');
+    if (options.required) throw invalidToken('This service answers only the Chirp gateway');
     return null;
   }
-  if (!options.secret) throw refused('This service does not accept service credentials');
+  if (!options.secret) throw invalidToken('This service does not accept service credentials');
   let payload: string | jwt.JwtPayload;
   try {
     payload = jwt.verify(header, options.secret, { algorithms: [ALGORITHM], audience: AUDIENCE });
   } catch {
-    throw refused('Invalid service credential');
+    throw invalidToken('Invalid service credential');
   }
   if (typeof payload === 'string' || typeof payload.iss !== 'string' || typeof payload.exp !== 'number') {
-    throw refused('Invalid service credential');
+    throw invalidToken('Invalid service credential');
   }
   return { service: payload.iss, clientAddress: typeof payload.addr === 'string' ? payload.addr : null };
 }

@@ -1,10 +1,8 @@
-import { type Viewer, badUserInput, forbidden, notFound, unauthenticated, parseId, type PageRequest } from '@chirp/platform';
+import { type Viewer, badUserInput, CONTENT, forbidden, notFound, unauthenticated, parseId, type PageRequest } from '@chirp/platform';
 import type { CommentRecord, CommentRepository } from '../repositories/comment-repository';
 import type { LikeRepository } from '../repositories/like-repository';
 import type { PostRecord, PostRepository } from '../repositories/post-repository';
 import type { UserRef } from '../types';
-
-const MAX_CONTENT_LENGTH = 280;
 
 /** Control characters other than line breaks and tabs (NUL, escape sequences) have no place in a post. */
 const FORBIDDEN_CONTROL = /[^\P{Cc}\n\r\t]/u;
@@ -13,8 +11,8 @@ const FORBIDDEN_CONTROL = /[^\P{Cc}\n\r\t]/u;
 export function validateContent(content: string): string {
   const trimmed = content.trim();
   const length = [...trimmed].length;
-  if (length < 1 || length > MAX_CONTENT_LENGTH) {
-    throw badUserInput(`content must be 1-${MAX_CONTENT_LENGTH} characters`, 'content');
+  if (length < CONTENT.minLength || length > CONTENT.maxLength) {
+    throw badUserInput(`content must be ${CONTENT.minLength}-${CONTENT.maxLength} characters`, 'content');
   }
   if (FORBIDDEN_CONTROL.test(trimmed)) throw badUserInput('content must not contain control characters', 'content');
   return trimmed;
