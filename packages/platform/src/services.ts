@@ -74,3 +74,12 @@ export function localSubgraphUrl(entry: SubgraphEntry, port = entry.defaultPort)
 
 /** Every process, gateway last: it starts once the subgraphs answer. */
 export const PROCESSES: readonly ProcessEntry[] = [...SUBGRAPHS, GATEWAY];
+
+/**
+ * A process's entry point in TypeScript, relative to the repository: `main`
+ * starts its server, `lambda` exports its AWS Lambda handler. npm start runs
+ * the first through tsx; the build bundles both (tools/bundle.ts).
+ */
+export function sourceEntry(entry: ProcessEntry, kind: 'main' | 'lambda' = 'main'): string {
+  return `${entry.directory}/src/${kind}.ts`;
+}
