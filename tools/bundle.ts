@@ -4,13 +4,16 @@
  * `npm run package:lambda` (tools/package-lambda.ts: index.js in a zip). The
  * bundle holds every package the code imports, so it runs with no
  * node_modules; the files the code reads at run time go beside it, where
- * packages/platform/src/runtime-files.ts looks in a bundle.
+ * packages/platform/src/runtime-files.ts looks in a bundle. What stays outside
+ * is the MongoDB driver's optional extras (kerberos, snappy, zstd, client-side
+ * encryption, cloud credential providers): not installed here either, and
+ * loaded only for connection strings that ask for them.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { GATEWAY, sourceEntry, SUBGRAPHS, type ProcessEntry, type SubgraphEntry } from '@chirp/platform';
+import { GATEWAY, sourceEntry, SUBGRAPHS, type EntryKind, type ProcessEntry, type SubgraphEntry } from '@chirp/platform';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -47,7 +50,7 @@ function runtimeFiles(entry: ProcessEntry | SubgraphEntry): RuntimeFile[] {
  * The target is the oldest Node.js the code supports, so one bundle runs on 20
  * and on 24; it is not minified, so that stack traces name functions.
  */
-export async function bundleProcess(entry: ProcessEntry, kind: 'main' | 'lambda'): Promise<Bundle> {
+export async function bundleProcess(entry: ProcessEntry, kind: EntryKind): Promise<Bundle> {
   const result = await build({
     entryPoints: [path.join(ROOT, sourceEntry(entry, kind))],
     bundle: true,

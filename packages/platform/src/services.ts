@@ -75,11 +75,13 @@ export function localSubgraphUrl(entry: SubgraphEntry, port = entry.defaultPort)
 /** Every process, gateway last: it starts once the subgraphs answer. */
 export const PROCESSES: readonly ProcessEntry[] = [...SUBGRAPHS, GATEWAY];
 
+/** `main` starts a process's server; `lambda` exports its AWS Lambda handler. */
+export type EntryKind = 'main' | 'lambda';
+
 /**
- * A process's entry point in TypeScript, relative to the repository: `main`
- * starts its server, `lambda` exports its AWS Lambda handler. npm start runs
- * the first through tsx; the build bundles both (tools/bundle.ts).
+ * A process's entry point in TypeScript, relative to the repository. npm start
+ * runs `main` through tsx; the build bundles either (tools/bundle.ts).
  */
-export function sourceEntry(entry: ProcessEntry, kind: 'main' | 'lambda' = 'main'): string {
+export function sourceEntry(entry: ProcessEntry, kind: EntryKind = 'main'): string {
   return `${entry.directory}/src/${kind}.ts`;
 }
