@@ -1,11 +1,12 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { printSchema } from 'graphql';
 import { publicApiSchema } from '@chirp/gateway/supergraph';
+import { SUBGRAPHS, type SubgraphName } from '@chirp/platform';
 
 /**
- * Resolver types for each subgraph, generated from its SDL in schema/.
- * `npm run codegen` rewrites subgraphs/<name>/src/generated/; a test checks that
- * the committed files match the SDL.
+ * Resolver types for each subgraph of the service registry, generated from its
+ * SDL in schema/. `npm run codegen` rewrites subgraphs/<name>/src/generated/;
+ * a test checks that the committed files match the SDL.
  */
 const shared = {
   federation: true,
@@ -16,28 +17,36 @@ const shared = {
   scalars: { ID: 'string', DateTime: 'Date', EmailAddress: 'string' },
 };
 
-function subgraph(name: string, mappers: Record<string, string>) {
-  return {
-    schema: [`schema/${name}.graphql`],
-    plugins: ['typescript', 'typescript-resolvers'],
-    config: { ...shared, contextType: '../context#Context', mappers },
-  };
-}
+/** The type each subgraph's resolvers receive as the parent of a GraphQL type, relative to its generated/ folder. */
+const MAPPERS: Record<SubgraphName, Record<string, string>> = {
+  auth: {
+    User: '../repositories/user-repository#UserRecord',
+  },
+  users: {
+    User: '../types#UserRef',
+  },
+  posts: {
+    User: '../types#UserRef',
+    Post: '../repositories/post-repository#PostRecord',
+    Comment: '../repositories/comment-repository#CommentRecord',
+  },
+};
+
+const subgraphTargets = Object.fromEntries(
+  SUBGRAPHS.map((subgraph) => [
+    `${subgraph.directory}/src/generated/resolvers-types.ts`,
+    {
+      schema: [subgraph.sdl],
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: { ...shared, contextType: '../context#Context', mappers: MAPPERS[subgraph.name] },
+    },
+  ]),
+);
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
-    'subgraphs/auth/src/generated/resolvers-types.ts': subgraph('auth', {
-      User: '../repositories/user-repository#UserRecord',
-    }),
-    'subgraphs/users/src/generated/resolvers-types.ts': subgraph('users', {
-      User: '../types#UserRef',
-    }),
-    'subgraphs/posts/src/generated/resolvers-types.ts': subgraph('posts', {
-      User: '../types#UserRef',
-      Post: '../repositories/post-repository#PostRecord',
-      Comment: '../repositories/comment-repository#CommentRecord',
-    }),
+    ...subgraphTargets,
     // The REST routes' operations, typed against the public graph they run on: the supergraph composed from schema/.
     'gateway/src/rest/generated/operations.ts': {
       schema: printSchema(publicApiSchema()),

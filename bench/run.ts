@@ -19,7 +19,20 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import { FEED as REST_FEED } from '@chirp/gateway/rest/posts-routes';
-import { generateTokenKeyPair, createCredentialSigner, generateServiceSecret, SERVICE_CREDENTIAL_HEADER } from '@chirp/platform';
+import {
+  generateTokenKeyPair,
+  createCredentialSigner,
+  generateServiceSecret,
+  GATEWAY,
+  localSubgraphUrl,
+  PROCESSES,
+  SERVICE_CREDENTIAL_HEADER,
+  sourceEntry,
+  subgraphEntry,
+  SUBGRAPHS,
+  type ProcessEntry,
+  type SubgraphName,
+} from '@chirp/platform';
 import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
 import { freePortsEnv } from '@chirp/test-kit';
@@ -30,8 +43,7 @@ const ROOT = path.resolve(__dirname, '..');
 const RESULTS_FILE = path.join(ROOT, 'bench/results.json');
 const DOC_FILE = path.join(ROOT, 'docs/BENCHMARKS.md');
 const PROFILE_DIR = path.join(ROOT, 'bench/profiles');
-const DB_NAMES = { auth: 'bench_auth', users: 'bench_users', posts: 'bench_posts' };
-const SUBGRAPHS = ['auth', 'users', 'posts'] as const;
+const DB_NAMES = Object.fromEntries(SUBGRAPHS.map((subgraph) => [subgraph.name, `bench_${subgraph.name}`])) as Record<SubgraphName, string>;
 const CONNECTIONS = 10;
 const COUNTED_FEED_REQUESTS = 10;
 
@@ -220,7 +232,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const keys = generateTokenKeyPair();
   const ports = await freePortsEnv();
-  const [gatewayPort, authPort, usersPort, postsPort] = [ports.PORT, ports.AUTH_PORT, ports.USERS_PORT, ports.POSTS_PORT].map(Number) as [number, number, number, number];
+  const portOf = (entry: ProcessEntry) => Number(ports[entry.portVariable]);
   const serviceSecret = generateServiceSecret();
   const mongodbUri = await startMongo();
   console.log(`MongoDB at ${mongodbUri}; seeding ${JSON.stringify(SIZE)}…`);
@@ -236,28 +248,27 @@ async function main(): Promise<void> {
     JWT_PUBLIC_KEY: keys.publicKey,
     ...ports,
     SERVICE_SECRET: serviceSecret,
-    AUTH_DB_NAME: DB_NAMES.auth,
-    USERS_DB_NAME: DB_NAMES.users,
-    POSTS_DB_NAME: DB_NAMES.posts,
-    AUTH_URL: `http://127.0.0.1:${authPort}/graphql`,
-    USERS_URL: `http://127.0.0.1:${usersPort}/graphql`,
-    POSTS_URL: `http://127.0.0.1:${postsPort}/graphql`,
+    ...Object.fromEntries(
+      SUBGRAPHS.flatMap((subgraph) => [
+        [subgraph.dbVariable, DB_NAMES[subgraph.name]],
+        [subgraph.urlVariable, localSubgraphUrl(subgraph, portOf(subgraph))],
+      ]),
+    ),
   };
-  const subgraphPorts = [authPort, usersPort, postsPort];
-  const subgraphMetricsPorts = [ports.AUTH_METRICS_PORT, ports.USERS_METRICS_PORT, ports.POSTS_METRICS_PORT].map(Number);
+  const subgraphMetricsPorts = SUBGRAPHS.map((subgraph) => Number(ports[subgraph.metricsPortVariable]));
   if (flags.profile) rmSync(PROFILE_DIR, { recursive: true, force: true });
   const profiled = (name: string) => ({ nodeFlags: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [] });
-  for (const name of SUBGRAPHS) launch(name, `subgraphs/${name}/src/main.ts`, env, profiled(name));
-  await Promise.all(subgraphPorts.map((port) => waitUntilHealthy('subgraph', port)));
-  const gateway = launch('gateway', 'gateway/src/main.ts', env, profiled('gateway'));
-  await waitUntilHealthy('gateway', gatewayPort);
+  for (const subgraph of SUBGRAPHS) launch(subgraph.name, sourceEntry(subgraph), env, profiled(subgraph.name));
+  await Promise.all(SUBGRAPHS.map((subgraph) => waitUntilHealthy(subgraph.name, portOf(subgraph))));
+  const gateway = launch(GATEWAY.name, sourceEntry(GATEWAY), env, profiled(GATEWAY.name));
+  await waitUntilHealthy(GATEWAY.name, portOf(GATEWAY));
   console.log(`system up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const issue = createTokenIssuer(keys.privateKey, 86_400);
   const tokens = dataset.userIds.map((id) => `Bearer ${issue(id).token}`);
   const json = { 'content-type': 'application/json' };
-  const direct = `http://127.0.0.1:${authPort}`;
-  const viaGateway = `http://127.0.0.1:${gatewayPort}`;
+  const direct = `http://127.0.0.1:${portOf(subgraphEntry('auth'))}`;
+  const viaGateway = `http://127.0.0.1:${portOf(GATEWAY)}`;
   // A direct subgraph call carries the service credential, as the gateway's do (the gateway ignores it).
   const signCredential = createCredentialSigner(serviceSecret, 'bench');
   const graphql = (query: string, variables: () => Record<string, unknown>, signedIn: boolean) => (): Request => ({
@@ -320,7 +331,7 @@ async function main(): Promise<void> {
   await Promise.all(children.map(stop));
   const profiles: Record<string, ProfileSummary> = {};
   if (flags.profile) {
-    for (const name of ['gateway', ...SUBGRAPHS]) {
+    for (const { name } of PROCESSES) {
       const dir = path.join(PROFILE_DIR, name);
       // The main thread's profile is the big one; small ones are helper threads.
       const [file] = readdirSync(dir).map((entry) => path.join(dir, entry)).sort((a, b) => statSync(b).size - statSync(a).size);

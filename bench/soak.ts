@@ -19,7 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { ERRORS, isErrorCode } from '@chirp/platform';
+import { ERRORS, isErrorCode, PROCESSES, sourceEntry } from '@chirp/platform';
 import { startSystemProcess, mulberry32 } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -55,8 +55,8 @@ function processTree(root: number): Map<string, number> {
   const tree = new Map([['start.ts + embedded mongo', root]]);
   for (const task of readdirSync(`/proc/${root}/task`)) {
     for (const pid of readFileSync(`/proc/${root}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
-      const entry = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((arg) => arg.endsWith('main.ts')) ?? pid;
-      tree.set(path.relative(ROOT, entry).split('/src/')[0]!.replace('subgraphs/', ''), Number(pid));
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').map((arg) => path.relative(ROOT, arg));
+      tree.set(PROCESSES.find((entry) => args.includes(sourceEntry(entry)))?.name ?? pid, Number(pid));
     }
   }
   return tree;

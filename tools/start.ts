@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { GATEWAY, generateServiceSecret, generateTokenKeyPair, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
+import { GATEWAY, generateServiceSecret, generateTokenKeyPair, sourceEntry, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
 import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 import { waitUntilHealthy } from './wait-until-healthy';
 
@@ -32,7 +32,7 @@ function portFrom(variable: string, fallback: number): number {
 /** Each process of the registry, on the ports the environment gives or its defaults. */
 const serviceSpec = (entry: ProcessEntry): ServiceSpec => ({
   name: entry.name,
-  entry: `${entry.directory}/src/main.ts`,
+  entry: sourceEntry(entry),
   port: portFrom(entry.portVariable, entry.defaultPort),
   metricsPort: portFrom(entry.metricsPortVariable, entry.defaultMetricsPort),
 });

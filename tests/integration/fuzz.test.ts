@@ -406,14 +406,33 @@ describe(`REST routes (seed ${SEED})`, () => {
 });
 
 describe(`GraphQL (seed ${SEED})`, () => {
-  /** A GraphQL literal for a JSON value: for the cases that put arguments in the document rather than in variables. */
+  /**
+   * A GraphQL literal for a JSON value: for the cases that put arguments in the
+   * document rather than in variables. Written with a stack of its own, not by
+   * recursion: one case nests 3,000 objects, deeper than Node.js 24's call
+   * stack lets a recursive walk go.
+   */
   const literal = (value: unknown): string => {
-    if (typeof value === 'string') return JSON.stringify(value);
-    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-    if (typeof value === 'boolean') return String(value);
-    if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-    if (value && typeof value === 'object') return `{ ${Object.entries(value).map(([key, item]) => `${key}: ${literal(item)}`).join(', ')} }`;
-    return 'null';
+    const parts: string[] = [];
+    const pending: ({ text: string } | { value: unknown })[] = [{ value }];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if ('text' in next) {
+        parts.push(next.text);
+        continue;
+      }
+      const item = next.value;
+      if (typeof item === 'string') parts.push(JSON.stringify(item));
+      else if (typeof item === 'number') parts.push(Number.isFinite(item) ? String(item) : 'null');
+      else if (typeof item === 'boolean') parts.push(String(item));
+      else if (item && typeof item === 'object') {
+        const [open, close] = Array.isArray(item) ? ['[', ']'] : ['{ ', ' }'];
+        const elements = Array.isArray(item) ? item.map((element) => [{ value: element }]) : Object.entries(item).map(([key, element]) => [{ text: `${key}: ` }, { value: element }]);
+        const inOrder = [{ text: open }, ...elements.flatMap((element, index) => (index === 0 ? element : [{ text: ', ' }, ...element])), { text: close }];
+        pending.push(...inOrder.reverse());
+      } else parts.push('null');
+    }
+    return parts.join('');
   };
 
   const page = (field: string, node: string) => `${field}(first: $first, after: $after) { edges { cursor node { ${node} } } pageInfo { hasNextPage endCursor } }`;

@@ -187,7 +187,7 @@ describe('npm run package:lambda', () => {
 
   test('bundles each handler with the files it reads, and the bundles run from their zips', async () => {
     const zips = await packageLambdas(outDir);
-    expect(zips.map((zip) => path.basename(zip))).toEqual(['auth.zip', 'users.zip', 'posts.zip', 'gateway.zip']);
+    expect(zips.map((zip) => path.basename(zip))).toEqual(['auth.zip', 'posts.zip', 'users.zip', 'gateway.zip']);
     const entries = async (name: string) => (await run('unzip', ['-Z1', path.join(outDir, `${name}.zip`)])).stdout.split('\n').filter(Boolean);
     for (const subgraph of SUBGRAPHS) {
       expect(await entries(subgraph.name)).toEqual(['index.js', `schema/${subgraph.name}.graphql`]);

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '@chirp/gateway/config';
-import type { Env } from '@chirp/platform';
+import { GATEWAY, PROCESSES, sourceEntry, SUBGRAPHS, type Env, type SubgraphName } from '@chirp/platform';
 import { loadAuthConfig } from '@chirp/auth-subgraph/config';
 import { loadPostsConfig } from '@chirp/posts-subgraph/config';
 import { loadUsersConfig } from '@chirp/users-subgraph/config';
 import { testKeys } from '@chirp/test-kit';
+import { builtEntry } from '../../tools/build';
 
 /**
  * No Docker engine runs here, so the compose file is checked against the
@@ -61,16 +62,21 @@ function interpolate(environment: Record<string, string>): Env {
   );
 }
 
-const services = [
-  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', load: loadAuthConfig },
-  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', load: loadPostsConfig },
-  { name: 'users', entry: 'subgraphs/users/src/main.ts', load: loadUsersConfig },
-  { name: 'gateway', entry: 'gateway/src/main.ts', load: loadGatewayConfig },
-] as const;
+/** How each process reads its configuration; which processes there are is the registry's to say. */
+const CONFIG_LOADERS = { auth: loadAuthConfig, posts: loadPostsConfig, users: loadUsersConfig, gateway: loadGatewayConfig } satisfies Record<
+  SubgraphName | typeof GATEWAY.name,
+  unknown
+>;
+const services = PROCESSES.map((entry) => ({ ...entry, load: CONFIG_LOADERS[entry.name as keyof typeof CONFIG_LOADERS] }));
+const subgraphNames = SUBGRAPHS.map((subgraph) => subgraph.name);
 
 const portOf = (name: string) => services.find((service) => service.name === name)!.load(interpolate(compose.services[name]!.environment!)).port;
 
 describe('docker-compose.yml', () => {
+  test('when the services are listed, then they are the processes of the service registry, and MongoDB', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([...PROCESSES.map((entry) => entry.name), 'mongo', 'mongo-keyfile'].sort());
+  });
+
   test('when mongo is defined, then it is a mongo:7 replica set with authentication, on named volumes, healthy once primary', () => {
     const mongo = compose.services.mongo!;
     expect(mongo.image).toBe('mongo:7');
@@ -86,7 +92,7 @@ describe('docker-compose.yml', () => {
     const init = readFileSync(path.join(ROOT, 'docker/mongo-init.js'), 'utf8');
     expect(compose.services.mongo!.volumes).toContain('./docker/mongo-init.js:/docker-entrypoint-initdb.d/mongo-init.js:ro');
     expect(init).toContain("roles: [{ role: 'readWrite', db: `chirp_${service}` }]");
-    for (const { name, load } of services.filter((service) => service.name !== 'gateway')) {
+    for (const { name, load } of services.filter((service) => service.name !== GATEWAY.name)) {
       const config = load(interpolate(compose.services[name]!.environment!)) as { mongodbUri: string; dbName: string };
       const uri = new URL(config.mongodbUri);
       expect([uri.username, uri.password]).toEqual([name, DOT_ENV[`${name.toUpperCase()}_DB_PASSWORD`]]);
@@ -100,7 +106,7 @@ describe('docker-compose.yml', () => {
   test('when the networks are laid out, then only the gateway faces the edge and only the subgraphs reach the database', () => {
     const networksOf = (name: string) => [...(compose.services[name]!.networks ?? [])].sort();
     expect(networksOf('gateway')).toEqual(['edge', 'internal']);
-    for (const name of ['auth', 'posts', 'users']) expect(networksOf(name)).toEqual(['data', 'internal']);
+    for (const name of subgraphNames) expect(networksOf(name)).toEqual(['data', 'internal']);
     expect(networksOf('mongo')).toEqual(['data']);
     expect(compose.networks.internal?.internal).toBe(true);
     expect(compose.networks.data?.internal).toBe(true);
@@ -109,11 +115,14 @@ describe('docker-compose.yml', () => {
     expect(published).toEqual(['gateway']);
   });
 
-  test.each(services)('when $name starts, then it runs $entry with a valid configuration on the port its healthcheck probes', ({ name, entry, load }) => {
+  test.each(services)('when $name starts, then it runs its built entry point with a valid configuration on the port its healthcheck probes', (entry) => {
+    const { name, load } = entry;
     const service = compose.services[name]!;
     expect(service.build).toBe('.');
-    expect(service.command).toEqual(['node', '--import', 'tsx', entry]);
-    expect(existsSync(path.join(ROOT, entry))).toBe(true);
+    // What `npm run build` writes for this process (tests/e2e/build.test.ts runs it), from its source entry point.
+    expect(service.command).toEqual(['node', builtEntry(entry)]);
+    expect(builtEntry(entry)).toBe(`dist/${name}/main.js`);
+    expect(existsSync(path.join(ROOT, sourceEntry(entry)))).toBe(true);
 
     const config = load(interpolate(service.environment!));
     expect(config.host).toBe('0.0.0.0');
@@ -122,21 +131,26 @@ describe('docker-compose.yml', () => {
     if ('mongodbUri' in config) expect(new URL(config.mongodbUri).host).toBe('mongo:27017');
   });
 
-  test('when the gateway and users subgraph call their peers, then the URLs name those services on their ports', () => {
+  test('when the gateway and the subgraphs call their peers, then the URLs name those services on their ports', () => {
     const gateway = loadGatewayConfig(interpolate(compose.services.gateway!.environment!));
-    for (const name of ['auth', 'posts', 'users'] as const) {
+    for (const name of subgraphNames) {
       expect(gateway.subgraphs[name]).toBe(`http://${name}:${portOf(name)}/graphql`);
+    }
+    for (const subgraph of SUBGRAPHS) {
+      const environment = interpolate(compose.services[subgraph.name]!.environment!);
+      for (const called of SUBGRAPHS.filter((candidate) => subgraph.calls.includes(candidate.name))) {
+        expect(environment[called.urlVariable]).toBe(`http://${called.name}:${portOf(called.name)}/graphql`);
+      }
     }
     expect(loadUsersConfig(interpolate(compose.services.users!.environment!)).authUrl).toBe(`http://auth:${portOf('auth')}/graphql`);
     expect(compose.services.gateway!.ports).toEqual([`${gateway.port}:${gateway.port}`]);
   });
 
   test('when a service depends on another, then it waits for it to be healthy', () => {
+    // A subgraph needs its database and the subgraphs it calls; the gateway, every subgraph.
     const expected: Record<string, string[]> = {
-      auth: ['mongo'],
-      posts: ['mongo'],
-      users: ['auth', 'mongo'],
-      gateway: ['auth', 'posts', 'users'],
+      ...Object.fromEntries(SUBGRAPHS.map((subgraph) => [subgraph.name, ['mongo', ...subgraph.calls].sort()])),
+      [GATEWAY.name]: [...subgraphNames].sort(),
     };
     for (const [name, dependencies] of Object.entries(expected)) {
       const dependsOn = compose.services[name]!.depends_on!;
@@ -150,10 +164,16 @@ describe('docker-compose.yml', () => {
     expect(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n')).toContain('.env');
   });
 
-  test('when the image is built, then it is multi-stage, installs production dependencies only and runs as non-root', () => {
+  test('when the image is built, then it builds in one stage and runs the bundles alone on Node.js 24 as non-root', () => {
     const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    const stages = dockerfile.split(/^(?=FROM )/m).slice(1);
+    expect(stages.map((stage) => stage.split('\n')[0])).toEqual(['FROM node:24-bookworm-slim AS build', 'FROM node:24-bookworm-slim AS runtime']);
+    const [build, runtime] = stages as [string, string];
+    expect(build).toMatch(/^RUN .*npm ci .*&& npm run build$/m);
+    // The bundles need no node_modules: the runtime stage copies dist/ and nothing else.
+    expect(runtime.match(/^COPY .*/gm)).toEqual(['COPY --from=build /app/dist ./dist']);
+    expect(runtime).not.toMatch(/npm (ci|install)/);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(JSON.parse(/^CMD (.*)$/m.exec(runtime)![1]!)).toEqual(['node', builtEntry(GATEWAY)]);
   });
 });

@@ -3,25 +3,27 @@ import path from 'node:path';
 
 /**
  * Where the files read at run time are. From source, where the repository
- * keeps them. On Lambda, the code is one esbuild bundle (tools/package-lambda.ts)
- * in which `__dirname` no longer says where a module came from, so the packager
- * zips the files beside the bundle, and Lambda unpacks the zip into the
- * directory it names in LAMBDA_TASK_ROOT.
+ * keeps them. In a bundle (tools/bundle.ts: dist/<name>/main.js, or the
+ * index.js of a Lambda zip), modules no longer sit in their packages, so the
+ * bundler copies the files beside the bundle and defines CHIRP_BUNDLE; there
+ * `__dirname` is the bundle's own directory, wherever it was copied or unzipped
+ * to, so no variable has to say where that is.
  */
-const lambdaRoot = process.env.LAMBDA_TASK_ROOT;
+declare const CHIRP_BUNDLE: true | undefined;
+const bundled = typeof CHIRP_BUNDLE !== 'undefined';
 
-/** The repository's root folder, where tools and tests find its files. */
+/** The repository's root folder, where tools and tests find its files (from source only). */
 export const REPOSITORY_ROOT = path.resolve(__dirname, '../../..');
 
-/** What paths in the service registry are relative to: the repository, or the unpacked bundle. */
-const RUNTIME_ROOT = lambdaRoot ?? REPOSITORY_ROOT;
+/** What paths in the service registry are relative to: the repository, or the bundle's directory. */
+const RUNTIME_ROOT = bundled ? __dirname : REPOSITORY_ROOT;
 
 /**
  * Swagger UI's assets (for /docs). Undefined means the plugin's own package
- * directory; in the bundle they are in static/, where the bundled plugin also
- * reads its logo (relative to `__dirname`, the bundle's directory).
+ * directory; beside a bundle they are in static/, where the bundled plugin
+ * also reads its logo (relative to `__dirname`).
  */
-export const SWAGGER_UI_ASSETS = lambdaRoot === undefined ? undefined : path.join(lambdaRoot, 'static');
+export const SWAGGER_UI_ASSETS = bundled ? path.join(RUNTIME_ROOT, 'static') : undefined;
 
 /** A subgraph's SDL (schema/<name>.graphql): the one source the server and the composition both read. */
 export function readSubgraphSdl(subgraph: { sdl: string }): string {

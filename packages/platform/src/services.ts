@@ -74,3 +74,14 @@ export function localSubgraphUrl(entry: SubgraphEntry, port = entry.defaultPort)
 
 /** Every process, gateway last: it starts once the subgraphs answer. */
 export const PROCESSES: readonly ProcessEntry[] = [...SUBGRAPHS, GATEWAY];
+
+/** `main` starts a process's server; `lambda` exports its AWS Lambda handler. */
+export type EntryKind = 'main' | 'lambda';
+
+/**
+ * A process's entry point in TypeScript, relative to the repository. npm start
+ * runs `main` through tsx; the build bundles either (tools/bundle.ts).
+ */
+export function sourceEntry(entry: ProcessEntry, kind: EntryKind = 'main'): string {
+  return `${entry.directory}/src/${kind}.ts`;
+}
