@@ -35,7 +35,8 @@ import {
 } from '@chirp/platform';
 import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
-import { freePortsEnv } from '@chirp/test-kit';
+// Not the package's index: that loads jest's globals, which exist only under jest.
+import { freePortsEnv } from '@chirp/test-kit/system-process';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, type DatasetSize } from './seed';
 

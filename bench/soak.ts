@@ -20,7 +20,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { ERRORS, isErrorCode, PROCESSES, sourceEntry } from '@chirp/platform';
-import { startSystemProcess, mulberry32 } from '@chirp/test-kit';
+// Not the package's index: that loads jest's globals, which exist only under jest.
+import { mulberry32 } from '@chirp/test-kit/random';
+import { startSystemProcess } from '@chirp/test-kit/system-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench/results/soak.json');
