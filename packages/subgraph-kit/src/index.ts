@@ -5,3 +5,4 @@ export * from './model';
 export * from './mongo-metrics';
 export * from './subgraph-limits';
 export * from './subgraph-server';
+export * from './viewer';
