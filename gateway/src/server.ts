@@ -51,6 +51,8 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
         introspection: !production,
         includeStacktraceInErrorResponses: config.nodeEnv === 'development',
         formatError,
+        // runService stops the process on SIGINT/SIGTERM, closing HTTP first, and exits 0.
+        stopOnTerminationSignals: false,
         parseOptions: { maxTokens: DEFAULT_OPERATION_LIMITS.maxTokens },
         plugins: [
           // In production neither the schema nor the Sandbox page is shown to the world.

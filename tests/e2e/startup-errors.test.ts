@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
-import { freePortsEnv, freshEnv } from '@chirp/test-kit';
+import { freePortsEnv, freshEnv, mongoUri, testDbName, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -38,3 +38,26 @@ test('when npm start runs in production without keys, then it refuses to start a
   expect(code).toBe(1);
   expect(stderr).toContain('JWT_PRIVATE_KEY and JWT_PUBLIC_KEY must be set in production');
 });
+
+test.each(['subgraphs/posts/src/main.ts', 'gateway/src/main.ts'])('when %s is told to stop with SIGTERM, then it stops cleanly with exit code 0', async (entry) => {
+  const { privateKey, publicKey } = testKeys();
+  const env = freshEnv({
+    ...(await freePortsEnv()),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    MONGODB_URI: mongoUri(),
+    POSTS_DB_NAME: testDbName('sigterm'),
+    JWT_PRIVATE_KEY: privateKey,
+    JWT_PUBLIC_KEY: publicKey,
+    SERVICE_SECRET: TEST_SERVICE_SECRET,
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The gateway composes and listens without its subgraphs; a subgraph once its database is connected.
+  while (!/ready"/.test(output) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}, 60_000);

@@ -1,12 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import bcrypt from 'bcryptjs';
-import { loadAuthConfig } from '@chirp/auth-subgraph/config';
-import { startAuthSubgraph } from '@chirp/auth-subgraph';
+import { subgraph as authSubgraph } from '@chirp/auth-subgraph';
 import { createThrottleRepository } from '@chirp/auth-subgraph/repositories/throttle-repository';
 import { createUserRepository } from '@chirp/auth-subgraph/repositories/user-repository';
 import { createAccountService } from '@chirp/auth-subgraph/services/account-service';
 import { createAuthThrottles, type ThrottleLimits } from '@chirp/auth-subgraph/services/auth-throttles';
-import { connectDatabase, type RunningSubgraph } from '@chirp/subgraph-kit';
+import { connectDatabase, startSubgraph, type RunningSubgraph } from '@chirp/subgraph-kit';
 import {
   PASSWORD,
   registerUser,
@@ -64,8 +63,9 @@ afterAll(async () => {
 
 /** Another auth subgraph configured like the stack's, with `env` on top; `database` gives it a database of its own. */
 async function startAuth(env: Record<string, string> = {}, database?: string): Promise<GraphQLClient> {
-  const auth = await startAuthSubgraph(
-    loadAuthConfig({ ...stack.env, AUTH_PORT: '0', ...(database ? { AUTH_DB_NAME: testDbName(database) } : {}), ...env }),
+  const auth = await startSubgraph(
+    authSubgraph,
+    authSubgraph.loadConfig({ ...stack.env, AUTH_PORT: '0', ...(database ? { AUTH_DB_NAME: testDbName(database) } : {}), ...env }),
   );
   extraAuths.push({ auth, ownDatabase: database !== undefined });
   return graphqlClient(`${auth.url}/graphql`);

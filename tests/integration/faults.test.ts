@@ -2,8 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadGatewayConfig } from '@chirp/gateway/config';
 import { startGateway } from '@chirp/gateway/server';
-import { loadPostsConfig } from '@chirp/posts-subgraph/config';
-import { startPostsSubgraph } from '@chirp/posts-subgraph';
+import { subgraph as postsSubgraph } from '@chirp/posts-subgraph';
+import { startSubgraph } from '@chirp/subgraph-kit';
 import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 import {
   createPost,
@@ -52,7 +52,7 @@ describe('when a subgraph is down', () => {
     const rest = await fetch(`${stack.gateway.url}/posts-api/v1/posts/${postId}`);
     expect([rest.status, await rest.json()]).toEqual([503, { detail: 'The posts service is unavailable', code: 'SERVICE_UNAVAILABLE' }]);
 
-    stack.posts = await startPostsSubgraph(loadPostsConfig({ ...stack.env, POSTS_PORT: String(postsPort) }));
+    stack.posts = await startSubgraph(postsSubgraph, postsSubgraph.loadConfig({ ...stack.env, POSTS_PORT: String(postsPort) }));
     const back = await stack.graphql(MIXED, { id: postId }, { token: user.token });
     expect(back).toEqual({ status: 200, data: { me: { username: user.username }, post: { content: 'still here' } } });
   });
@@ -79,8 +79,9 @@ describe('when MongoDB is unreachable', () => {
   test('then /ready is 503, requests fail with a clear error, and service resumes without a restart', async () => {
     const mongoPort = await freePort();
     let mongo = await startEmbeddedMongo({ port: mongoPort });
-    const posts = await startPostsSubgraph(
-      loadPostsConfig({ ...stack.env, MONGODB_URI: mongo.uri, POSTS_PORT: '0', POSTS_DB_NAME: testDbName('outage') }),
+    const posts = await startSubgraph(
+      postsSubgraph,
+      postsSubgraph.loadConfig({ ...stack.env, MONGODB_URI: mongo.uri, POSTS_PORT: '0', POSTS_DB_NAME: testDbName('outage') }),
     );
     const create = () =>
       graphqlClient(`${posts.url}/graphql`)('mutation { createPost(input: { content: "hello" }) { content } }', {}, { token: user.token });

@@ -14,8 +14,9 @@ import {
   type ApiGatewayEvent,
   type LambdaHandler,
   type RequestScope,
+  type SubgraphConfig,
 } from '@chirp/platform';
-import { prepareSubgraph, type SubgraphDefinition } from './subgraph-server';
+import { prepareSubgraph, type SubgraphModule } from './subgraph-server';
 
 const v1 = handlers.createAPIGatewayProxyEventRequestHandler();
 const v2 = handlers.createAPIGatewayProxyEventV2RequestHandler();
@@ -31,23 +32,23 @@ const eitherEvent: handlers.RequestHandler<ApiGatewayEvent, APIGatewayProxyResul
 };
 
 /**
- * A subgraph's Lambda handler. `define` reads the configuration (from the
- * environment) at the first invocation, not at import, so a bad value is
+ * A subgraph's Lambda handler (src/lambda.ts). The configuration is read from
+ * the environment at the first invocation, not at import, so a bad value is
  * reported, and retried, like any other failed start.
  */
-export function subgraphLambdaHandler<TContext extends BaseContext & RequestScope>(
-  define: () => SubgraphDefinition<TContext>,
+export function subgraphLambdaHandler<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
 ): LambdaHandler<ApiGatewayEvent, APIGatewayProxyResult> {
   return lazyHandler(async () => {
-    const subgraph = await prepareSubgraph(define());
+    const prepared = await prepareSubgraph(subgraph, subgraph.loadConfig(process.env));
     // No /metrics to scrape on Lambda: the plugin is here for its logging of unexpected errors.
-    const apollo = subgraph.createApollo([observabilityPlugin<TContext>(createMetrics(subgraph.service))]);
+    const apollo = prepared.createApollo([observabilityPlugin<TContext>(createMetrics(prepared.service))]);
     const handle = startServerAndCreateLambdaHandler(apollo, eitherEvent, {
       context: async ({ event, context }) => {
         // The gateway forwards its request id; a direct call is known by Lambda's own.
         const requestId = requestIdFrom(eventHeader(event, REQUEST_ID_HEADER) ?? context.awsRequestId);
-        return subgraph.context(
-          { requestId, log: subgraph.logger.child({ requestId }) },
+        return prepared.context(
+          { requestId, log: prepared.logger.child({ requestId }) },
           {
             authorization: eventHeader(event, 'authorization'),
             serviceCredential: eventHeader(event, SERVICE_CREDENTIAL_HEADER),

@@ -22,6 +22,8 @@ import {
   readSubgraphSdl,
   subgraphEntry,
   type SubgraphName,
+  type Env,
+  runService,
   SERVICE_CREDENTIAL_HEADER,
   verifyServiceCredential,
 } from '@chirp/platform';
@@ -44,13 +46,22 @@ export interface SubgraphRequest extends RequestScope {
   clientAddress: string | null;
 }
 
-export interface SubgraphDefinition<TContext extends BaseContext & RequestScope> {
+/**
+ * A subgraph as its package exports it (`subgraph` from its index): how it reads its configuration, builds
+ * its module (repositories and services) from its connection once, and makes each request's context from
+ * that module. Every subgraph has this one shape, so the same code serves each over HTTP (`startSubgraph`,
+ * `runSubgraph`) and on Lambda (`subgraphLambdaHandler`), and the test kit starts each from the registry.
+ */
+export interface SubgraphModule<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule = unknown> {
   name: SubgraphName;
-  config: SubgraphConfig;
+  /** Reads and validates the configuration from the environment; a bad value throws a ConfigError. */
+  loadConfig(env: Env): TConfig;
   /** The generated `Resolvers` type of the subgraph; its shape is checked there, against the SDL. */
   resolvers: object;
-  /** Builds the per-request context; called once the database is connected. */
-  setup(connection: Connection): Promise<(request: SubgraphRequest) => TContext>;
+  /** Called once the database is connected. */
+  createModule(connection: Connection, config: TConfig): Promise<TModule>;
+  /** Called for every request; loaders made here are the request's own. */
+  createContext(request: SubgraphRequest, module: TModule): TContext;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -78,18 +89,20 @@ export interface PreparedSubgraph<TContext extends BaseContext & RequestScope> {
   context(scope: RequestScope, call: IncomingCall): Promise<TContext>;
 }
 
-/** Connects the subgraph's database and builds its federated schema from its SDL. */
-export async function prepareSubgraph<TContext extends BaseContext & RequestScope>(
-  definition: SubgraphDefinition<TContext>,
+const serviceName = (subgraph: { name: SubgraphName }) => `${subgraph.name}-subgraph`;
+
+/** Connects the subgraph's database, builds its module, and its federated schema from its SDL. */
+export async function prepareSubgraph<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+  config: TConfig,
 ): Promise<PreparedSubgraph<TContext>> {
-  const { config } = definition;
-  const service = `${definition.name}-subgraph`;
+  const service = serviceName(subgraph);
   const connection = await connectDatabase(config.mongodbUri, config.dbName);
   try {
-    const contextFor = await definition.setup(connection);
+    const module = await subgraph.createModule(connection, config);
     const schema = buildSubgraphSchema({
-      typeDefs: parse(readSubgraphSdl(subgraphEntry(definition.name))),
-      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+      typeDefs: parse(readSubgraphSdl(subgraphEntry(subgraph.name))),
+      resolvers: subgraph.resolvers as GraphQLResolverMap<unknown>,
     });
     return {
       service,
@@ -101,6 +114,8 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
           includeStacktraceInErrorResponses: config.nodeEnv === 'development',
           formatError,
           parseOptions: { maxTokens: SUBGRAPH_MAX_TOKENS },
+          // runService stops the process on SIGINT/SIGTERM, closing HTTP and the database, and exits 0.
+          stopOnTerminationSignals: false,
           // No inline traces (nothing reports them) and no cache-control hooks on every field: the schema
           // has no cache hints, and the gateway, not a subgraph, tells clients `cache-control: no-store`.
           plugins: [
@@ -116,12 +131,13 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
           secret: config.serviceSecret,
           required: config.requireServiceCredential,
         });
-        return contextFor({
+        const request: SubgraphRequest = {
           ...scope,
           // Through the gateway, the client is who the gateway vouches for; called directly, the peer itself.
           clientAddress: caller?.clientAddress ?? call.peerAddress,
           viewer: viewerFromAuthorization(call.authorization, config.jwtPublicKey),
-        });
+        };
+        return subgraph.createContext(request, module);
       },
     };
   } catch (error) {
@@ -131,22 +147,23 @@ export async function prepareSubgraph<TContext extends BaseContext & RequestScop
 }
 
 /**
- * Starts a subgraph: connects its database, builds the federated schema from
- * its SDL, and serves it. Port 0 picks a free port (the tests use that).
+ * Starts a subgraph: connects its database, builds its module and the
+ * federated schema from its SDL, and serves it. Port 0 picks a free port (the
+ * tests use that).
  */
-export async function startSubgraph<TContext extends BaseContext & RequestScope>(
-  definition: SubgraphDefinition<TContext>,
+export async function startSubgraph<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+  config: TConfig,
 ): Promise<RunningSubgraph> {
-  const { config } = definition;
-  const subgraph = await prepareSubgraph(definition);
-  const { connection, logger } = subgraph;
+  const prepared = await prepareSubgraph(subgraph, config);
+  const { connection, logger } = prepared;
   try {
     const service = await startHttpServer<TContext>({ port: config.port, host: config.host, metricsPort: config.metricsPort }, {
-      service: subgraph.service,
+      service: prepared.service,
       logger,
-      createApollo: subgraph.createApollo,
+      createApollo: prepared.createApollo,
       context: async (request) =>
-        subgraph.context(requestScope(request), {
+        prepared.context(requestScope(request), {
           authorization: request.headers.authorization,
           serviceCredential: headerValue(request.headers[SERVICE_CREDENTIAL_HEADER]),
           peerAddress: request.ip,
@@ -155,10 +172,17 @@ export async function startSubgraph<TContext extends BaseContext & RequestScope>
       checkReady: () => pingDatabase(connection, READY_TIMEOUT_MS),
       onStop: () => connection.close(),
     });
-    logger.info({ url: service.url }, `${definition.name} subgraph ready`);
+    logger.info({ url: service.url }, `${subgraph.name} subgraph ready`);
     return { ...service, connection };
   } catch (error) {
     await connection.close();
     throw error;
   }
+}
+
+/** A subgraph's process (src/main.ts): configured from the environment, stopped cleanly on SIGINT or SIGTERM. */
+export function runSubgraph<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+): void {
+  runService(serviceName(subgraph), () => startSubgraph(subgraph, subgraph.loadConfig(process.env)));
 }

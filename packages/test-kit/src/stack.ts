@@ -1,27 +1,26 @@
 import { loadGatewayConfig } from '@chirp/gateway/config';
 import { startGateway } from '@chirp/gateway/server';
-import type { RunningService } from '@chirp/platform';
-import type { RunningSubgraph } from '@chirp/subgraph-kit';
-import { loadAuthConfig } from '@chirp/auth-subgraph/config';
-import { startAuthSubgraph } from '@chirp/auth-subgraph';
-import { loadPostsConfig } from '@chirp/posts-subgraph/config';
-import { startPostsSubgraph } from '@chirp/posts-subgraph';
-import { loadUsersConfig } from '@chirp/users-subgraph/config';
-import { startUsersSubgraph } from '@chirp/users-subgraph';
+import { SUBGRAPHS, type RunningService, type SubgraphConfig, type SubgraphEntry, type SubgraphName } from '@chirp/platform';
+import { startSubgraph, type RunningSubgraph, type SubgraphModule, type SubgraphRequest } from '@chirp/subgraph-kit';
 import { graphqlClient, type GraphQLClient } from './graphql-client';
 import { testKeys, TEST_SERVICE_SECRET } from './keys';
 import { mongoUri, testDbName } from './test-db';
 
-export interface Stack {
+/** Each subgraph of the registry by its name (`stack.auth`, `stack.posts`, `stack.users`), and the gateway. */
+export interface Stack extends Record<SubgraphName, RunningSubgraph> {
   gateway: RunningService;
-  auth: RunningSubgraph;
-  users: RunningSubgraph;
-  posts: RunningSubgraph;
   /** GraphQL through the gateway. */
   graphql: GraphQLClient;
   /** The environment the processes were configured from, for tests that start more. */
   env: Record<string, string>;
   stop(): Promise<void>;
+}
+
+/** The subgraph a registry entry names, from its package (which exports it as `subgraph`). */
+export async function loadSubgraph(entry: SubgraphEntry): Promise<SubgraphModule<SubgraphConfig, SubgraphRequest>> {
+  const { subgraph } = (await import(entry.package)) as { subgraph?: SubgraphModule<SubgraphConfig, SubgraphRequest> };
+  if (subgraph?.name !== entry.name) throw new Error(`${entry.package} must export the ${entry.name} subgraph as \`subgraph\``);
+  return subgraph;
 }
 
 /**
@@ -55,27 +54,34 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     RATE_LIMIT_ENABLED: 'false',
     ...overrides,
   };
-  const auth = await startAuthSubgraph(loadAuthConfig(env));
-  env.AUTH_URL = `${auth.url}/graphql`;
-  const [users, posts] = await Promise.all([
-    startUsersSubgraph(loadUsersConfig(env)),
-    startPostsSubgraph(loadPostsConfig(env)),
-  ]);
-  env.USERS_URL = `${users.url}/graphql`;
-  env.POSTS_URL = `${posts.url}/graphql`;
+  // Each subgraph starts once those it calls are up (their URLs are then in `env`), the others alongside.
+  const starting = new Map<SubgraphName, Promise<RunningSubgraph>>();
+  for (const entry of SUBGRAPHS) {
+    const callees = entry.calls.map((name) => starting.get(name as SubgraphName));
+    starting.set(
+      entry.name,
+      Promise.all(callees).then(async () => {
+        const subgraph = await loadSubgraph(entry);
+        const running = await startSubgraph(subgraph, subgraph.loadConfig(env));
+        env[entry.urlVariable] = `${running.url}/graphql`;
+        return running;
+      }),
+    );
+  }
+  const subgraphs = Object.fromEntries(
+    await Promise.all([...starting].map(async ([name, running]) => [name, await running] as const)),
+  ) as Record<SubgraphName, RunningSubgraph>;
   const gateway = await startGateway(loadGatewayConfig(env));
 
   const stack: Stack = {
+    ...subgraphs,
     gateway,
-    auth,
-    users,
-    posts,
     env,
     graphql: graphqlClient(`${gateway.url}/graphql`),
     async stop() {
       await stack.gateway.stop();
       // A test may have stopped a subgraph (its connection is then closed), or replaced it with a new one.
-      for (const subgraph of [stack.auth, stack.users, stack.posts].filter((running) => running.connection.readyState === 1)) {
+      for (const subgraph of SUBGRAPHS.map(({ name }) => stack[name]).filter((running) => running.connection.readyState === 1)) {
         await subgraph.connection.dropDatabase();
         await subgraph.stop();
       }

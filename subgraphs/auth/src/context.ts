@@ -1,20 +1,23 @@
 import DataLoader from 'dataloader';
 import { type SubgraphRequest, byId } from '@chirp/subgraph-kit';
-import type { UserRecord, UserRepository } from './repositories/user-repository';
-import type { AccountService } from './services/account-service';
+import type { AuthModule } from './index';
+import type { UserRecord } from './repositories/user-repository';
+
+export interface Loaders {
+  userById: DataLoader<string, UserRecord | null>;
+}
 
 export interface Context extends SubgraphRequest {
-  loaders: { userById: DataLoader<string, UserRecord | null> };
-  users: UserRepository;
-  accounts: AccountService;
+  loaders: Loaders;
+  services: AuthModule['services'];
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(request: SubgraphRequest, users: UserRepository, accounts: AccountService): Context {
+export function createContext(request: SubgraphRequest, { repositories, services }: AuthModule): Context {
+  const { users } = repositories;
   return {
     ...request,
     loaders: { userById: new DataLoader((ids) => users.findByIds(ids).then(byId(ids))) },
-    users,
-    accounts,
+    services,
   };
 }

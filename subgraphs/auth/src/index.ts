@@ -1,5 +1,6 @@
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@chirp/subgraph-kit';
-import type { AuthConfig } from './config';
+import type { Connection } from 'mongoose';
+import type { SubgraphModule } from '@chirp/subgraph-kit';
+import { loadAuthConfig, type AuthConfig } from './config';
 import { createContext, type Context } from './context';
 import { createThrottleRepository } from './repositories/throttle-repository';
 import { createUserRepository } from './repositories/user-repository';
@@ -7,27 +8,31 @@ import { resolvers } from './resolvers';
 import { createAccountService } from './services/account-service';
 import { createAuthThrottles, noThrottles } from './services/auth-throttles';
 
-/** Identity: registration, login, and the core fields of User. */
-export function authSubgraph(config: AuthConfig): SubgraphDefinition<Context> {
-  return {
-    name: 'auth',
-    config,
-    resolvers,
-    async setup(connection) {
-      const users = await createUserRepository(connection);
-      const throttles = config.throttles.enabled
-        ? createAuthThrottles(await createThrottleRepository(connection), config.throttles)
-        : noThrottles;
-      const accounts = createAccountService(users, throttles, {
-        privateKey: config.jwtPrivateKey,
-        ttlSeconds: config.jwtTtlSeconds,
-        bcryptRounds: config.bcryptRounds,
-      });
-      return (request) => createContext(request, users, accounts);
-    },
+/** The repositories and services of one auth subgraph, built once from its connection. */
+export async function createAuthModule(connection: Connection, config: AuthConfig) {
+  const repositories = {
+    users: await createUserRepository(connection),
+    // With throttles off nothing is counted, so their collection and its index are not even made.
+    throttles: config.throttles.enabled ? await createThrottleRepository(connection) : null,
   };
+  const throttles = repositories.throttles ? createAuthThrottles(repositories.throttles, config.throttles) : noThrottles;
+  const services = {
+    accounts: createAccountService(repositories.users, throttles, {
+      privateKey: config.jwtPrivateKey,
+      ttlSeconds: config.jwtTtlSeconds,
+      bcryptRounds: config.bcryptRounds,
+    }),
+  };
+  return { repositories, services };
 }
 
-export function startAuthSubgraph(config: AuthConfig): Promise<RunningSubgraph> {
-  return startSubgraph(authSubgraph(config));
-}
+export type AuthModule = Awaited<ReturnType<typeof createAuthModule>>;
+
+/** Identity: registration, login, and the core fields of User. */
+export const subgraph: SubgraphModule<AuthConfig, Context, AuthModule> = {
+  name: 'auth',
+  loadConfig: loadAuthConfig,
+  resolvers,
+  createModule: createAuthModule,
+  createContext,
+};

@@ -1,6 +1,5 @@
 import { subgraphLambdaHandler } from '@chirp/subgraph-kit';
-import { loadAuthConfig } from './config';
-import { authSubgraph } from './index';
+import { subgraph } from './index';
 
 /** The auth subgraph on AWS Lambda, behind API Gateway (v1 or v2 events); see docs/deploy-aws.md. */
-export const handler = subgraphLambdaHandler(() => authSubgraph(loadAuthConfig(process.env)));
+export const handler = subgraphLambdaHandler(subgraph);

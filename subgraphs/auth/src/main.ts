@@ -1,5 +1,4 @@
-import { runService } from '@chirp/platform';
-import { loadAuthConfig } from './config';
-import { startAuthSubgraph } from './index';
+import { runSubgraph } from '@chirp/subgraph-kit';
+import { subgraph } from './index';
 
-runService('auth-subgraph', () => startAuthSubgraph(loadAuthConfig(process.env)));
+runSubgraph(subgraph);

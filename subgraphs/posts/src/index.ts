@@ -1,5 +1,6 @@
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@chirp/subgraph-kit';
-import type { PostsConfig } from './config';
+import type { Connection } from 'mongoose';
+import type { SubgraphModule } from '@chirp/subgraph-kit';
+import { loadPostsConfig, type PostsConfig } from './config';
 import { createContext, type Context } from './context';
 import { createCommentRepository } from './repositories/comment-repository';
 import { createLikeRepository } from './repositories/like-repository';
@@ -7,24 +8,25 @@ import { createPostRepository } from './repositories/post-repository';
 import { resolvers } from './resolvers';
 import { createPostService } from './services/post-service';
 
-/** Posts, comments, likes, and the home feed. */
-export function postsSubgraph(config: PostsConfig): SubgraphDefinition<Context> {
-  return {
-    name: 'posts',
-    config,
-    resolvers,
-    async setup(connection) {
-      const [posts, comments, likes] = await Promise.all([
-        createPostRepository(connection),
-        createCommentRepository(connection),
-        createLikeRepository(connection),
-      ]);
-      const dependencies = { posts, comments, likes, postService: createPostService(posts, comments, likes) };
-      return (request) => createContext(request, dependencies);
-    },
-  };
+/** The repositories and services of one posts subgraph, built once from its connection. */
+export async function createPostsModule(connection: Connection) {
+  const [posts, comments, likes] = await Promise.all([
+    createPostRepository(connection),
+    createCommentRepository(connection),
+    createLikeRepository(connection),
+  ]);
+  const repositories = { posts, comments, likes };
+  const services = { posts: createPostService(posts, comments, likes) };
+  return { repositories, services };
 }
 
-export function startPostsSubgraph(config: PostsConfig): Promise<RunningSubgraph> {
-  return startSubgraph(postsSubgraph(config));
-}
+export type PostsModule = Awaited<ReturnType<typeof createPostsModule>>;
+
+/** Posts, comments, likes, and the home feed. */
+export const subgraph: SubgraphModule<PostsConfig, Context, PostsModule> = {
+  name: 'posts',
+  loadConfig: loadPostsConfig,
+  resolvers,
+  createModule: createPostsModule,
+  createContext,
+};

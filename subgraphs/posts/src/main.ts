@@ -1,5 +1,4 @@
-import { runService } from '@chirp/platform';
-import { loadPostsConfig } from './config';
-import { startPostsSubgraph } from './index';
+import { runSubgraph } from '@chirp/subgraph-kit';
+import { subgraph } from './index';
 
-runService('posts-subgraph', () => startPostsSubgraph(loadPostsConfig(process.env)));
+runSubgraph(subgraph);

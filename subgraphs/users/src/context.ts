@@ -1,22 +1,24 @@
 import DataLoader from 'dataloader';
 import { viewerEdgeLoader, type SubgraphRequest } from '@chirp/subgraph-kit';
-import type { FollowRepository, UserStats } from './repositories/follow-repository';
-import type { FollowService } from './services/follow-service';
+import type { UsersModule } from './index';
+import type { UserStats } from './repositories/follow-repository';
+
+export interface Loaders {
+  stats: DataLoader<string, UserStats>;
+  /** Whom each user follows, whole; FollowService.followingIds asks it for the viewer alone. */
+  followingIds: DataLoader<string, string[]>;
+  /** Keyed by the followee; only made for a signed-in viewer. */
+  followedByViewer: DataLoader<string, boolean> | null;
+}
 
 export interface Context extends SubgraphRequest {
-  loaders: {
-    stats: DataLoader<string, UserStats>;
-    /** Empty for anyone but the viewer (see FollowService.followingIds). */
-    followingIds: DataLoader<string, string[]>;
-    /** Keyed by the followee; only made for a signed-in viewer. */
-    followedByViewer: DataLoader<string, boolean> | null;
-  };
-  follows: FollowRepository;
-  followService: FollowService;
+  loaders: Loaders;
+  services: UsersModule['services'];
 }
 
 /** Loaders are new for every request, so nothing cached outlives it. */
-export function createContext(request: SubgraphRequest, follows: FollowRepository, followService: FollowService): Context {
+export function createContext(request: SubgraphRequest, { repositories, services }: UsersModule): Context {
+  const { follows } = repositories;
   return {
     ...request,
     loaders: {
@@ -24,10 +26,9 @@ export function createContext(request: SubgraphRequest, follows: FollowRepositor
         const found = new Map((await follows.statsByIds(ids)).map((stats) => [stats.id, stats]));
         return ids.map((id) => found.get(id) ?? { id, followersCount: 0, followingCount: 0 });
       }),
-      followingIds: new DataLoader((ids) => followService.followingIds(request.viewer, ids)),
+      followingIds: new DataLoader((ids) => follows.followingIds(ids)),
       followedByViewer: viewerEdgeLoader(request.viewer, follows.followedAmong),
     },
-    follows,
-    followService,
+    services,
   };
 }

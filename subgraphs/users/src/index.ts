@@ -1,26 +1,29 @@
-import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@chirp/subgraph-kit';
-import type { UsersConfig } from './config';
+import type { Connection } from 'mongoose';
+import { createCredentialSigner, createUserDirectory } from '@chirp/platform';
+import type { SubgraphModule } from '@chirp/subgraph-kit';
+import { loadUsersConfig, type UsersConfig } from './config';
 import { createContext, type Context } from './context';
 import { createFollowRepository } from './repositories/follow-repository';
 import { resolvers } from './resolvers';
 import { createFollowService } from './services/follow-service';
-import { createUserDirectory, createCredentialSigner } from '@chirp/platform';
+
+/** The repositories and services of one users subgraph, built once from its connection. */
+export async function createUsersModule(connection: Connection, config: UsersConfig) {
+  const repositories = { follows: await createFollowRepository(connection) };
+  const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'users') : null;
+  const services = {
+    follows: createFollowService(repositories.follows, createUserDirectory(config.authUrl, signCredential), config),
+  };
+  return { repositories, services };
+}
+
+export type UsersModule = Awaited<ReturnType<typeof createUsersModule>>;
 
 /** The social graph: follows, and the follower counts of each user. */
-export function usersSubgraph(config: UsersConfig): SubgraphDefinition<Context> {
-  return {
-    name: 'users',
-    config,
-    resolvers,
-    async setup(connection) {
-      const follows = await createFollowRepository(connection);
-      const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'users') : null;
-      const followService = createFollowService(follows, createUserDirectory(config.authUrl, signCredential), config);
-      return (request) => createContext(request, follows, followService);
-    },
-  };
-}
-
-export function startUsersSubgraph(config: UsersConfig): Promise<RunningSubgraph> {
-  return startSubgraph(usersSubgraph(config));
-}
+export const subgraph: SubgraphModule<UsersConfig, Context, UsersModule> = {
+  name: 'users',
+  loadConfig: loadUsersConfig,
+  resolvers,
+  createModule: createUsersModule,
+  createContext,
+};

@@ -1,6 +1,5 @@
 import { subgraphLambdaHandler } from '@chirp/subgraph-kit';
-import { loadUsersConfig } from './config';
-import { usersSubgraph } from './index';
+import { subgraph } from './index';
 
 /** The users subgraph on AWS Lambda, behind API Gateway (v1 or v2 events); see docs/deploy-aws.md. */
-export const handler = subgraphLambdaHandler(() => usersSubgraph(loadUsersConfig(process.env)));
+export const handler = subgraphLambdaHandler(subgraph);

@@ -1,5 +1,4 @@
-import { runService } from '@chirp/platform';
-import { loadUsersConfig } from './config';
-import { startUsersSubgraph } from './index';
+import { runSubgraph } from '@chirp/subgraph-kit';
+import { subgraph } from './index';
 
-runService('users-subgraph', () => startUsersSubgraph(loadUsersConfig(process.env)));
+runSubgraph(subgraph);

@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 /**
  * One counter per throttled key (`_id`: an address, an account, a login name):
@@ -18,8 +19,5 @@ const throttleSchema = new Schema(
 
 throttleSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0, name: 'expiresAt_ttl' });
 
-export async function throttleModel(connection: Connection) {
-  const model = connection.model('Throttle', throttleSchema);
-  await model.createIndexes();
-  return model;
-}
+export const throttleModel = defineModel('Throttle', throttleSchema);
+export type ThrottleDocument = StoredDocument<typeof throttleSchema>;

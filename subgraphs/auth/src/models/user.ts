@@ -1,4 +1,5 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 const userSchema = new Schema(
   {
@@ -16,10 +17,5 @@ const userSchema = new Schema(
 userSchema.index({ usernameKey: 1 }, { unique: true, name: 'usernameKey_unique' });
 userSchema.index({ email: 1 }, { unique: true, name: 'email_unique' });
 
-export type UserDocument = InferSchemaType<typeof userSchema> & { createdAt: Date };
-
-export async function userModel(connection: Connection) {
-  const model = connection.model('User', userSchema);
-  await model.createIndexes();
-  return model;
-}
+export const userModel = defineModel('User', userSchema);
+export type UserDocument = StoredDocument<typeof userSchema>;

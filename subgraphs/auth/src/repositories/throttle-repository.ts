@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError, operator } from '@chirp/subgraph-kit';
-import { throttleModel } from '../models/throttle';
+import { throttleModel, type ThrottleDocument } from '../models/throttle';
 
 /** A key's current window: the hits counted in it, this one included, and when it ends. */
 export interface ThrottleWindow {
@@ -19,7 +19,7 @@ export type ThrottleRepository = Awaited<ReturnType<typeof createThrottleReposit
 
 export async function createThrottleRepository(connection: Connection) {
   const Throttle = await throttleModel(connection);
-  const toWindow = (doc: { count: number; expiresAt: Date }): ThrottleWindow => ({ count: doc.count, expiresAt: doc.expiresAt });
+  const toWindow = (doc: Pick<ThrottleDocument, 'count' | 'expiresAt'>): ThrottleWindow => ({ count: doc.count, expiresAt: doc.expiresAt });
 
   return {
     /**

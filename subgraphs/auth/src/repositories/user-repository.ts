@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { duplicateKeyFields, isDuplicateKeyError, operator } from '@chirp/subgraph-kit';
 import { conflict } from '@chirp/platform';
-import { userModel } from '../models/user';
+import { userModel, type UserDocument } from '../models/user';
 
 export interface UserRecord {
   id: string;
@@ -24,7 +24,7 @@ export type UserRepository = Awaited<ReturnType<typeof createUserRepository>>;
 
 export async function createUserRepository(connection: Connection) {
   const User = await userModel(connection);
-  const toRecord = (doc: { _id: unknown; username: string; name: string; email: string; createdAt: Date }): UserRecord => {
+  const toRecord = (doc: Pick<UserDocument, '_id' | keyof typeof PUBLIC_FIELDS>): UserRecord => {
     const { _id, username, name, email, createdAt } = doc;
     return { id: String(_id), username, name, email, createdAt };
   };

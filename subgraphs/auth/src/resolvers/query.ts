@@ -1,9 +1,7 @@
-import { parseId } from '@chirp/platform';
 import type { QueryResolvers } from '../generated/resolvers-types';
 
 export const Query: QueryResolvers = {
-  me: (_parent, _args, { viewer, loaders }) => (viewer ? loaders.userById.load(viewer.id) : null),
-  user: (_parent, { id }, { loaders }) => loaders.userById.load(parseId(id, 'id')),
-  userByUsername: (_parent, { username }, { users }) => users.findByUsername(username),
+  me: (_parent, _args, { viewer, loaders, services }) => services.accounts.me(viewer, loaders),
+  user: (_parent, { id }, { loaders, services }) => services.accounts.user(id, loaders),
+  userByUsername: (_parent, { username }, { services }) => services.accounts.userByUsername(username),
 };
-

@@ -1,5 +1,6 @@
 import bcrypt from 'bcryptjs';
-import { unauthenticated } from '@chirp/platform';
+import { isObjectId, parseId, unauthenticated, type Viewer } from '@chirp/platform';
+import type { Loaders } from '../context';
 import type { UserRecord, UserRepository } from '../repositories/user-repository';
 import type { AuthThrottles } from './auth-throttles';
 import { createTokenIssuer, type IssuedToken } from './tokens';
@@ -52,6 +53,30 @@ export function createAccountService(
       );
       if (!credentials || !matches) throw unauthenticated('Invalid username or password');
       return { ...issueToken(credentials.user.id), user: { ...credentials.user, signedIn: true } };
+    },
+
+    /** The signed-in user; null when anonymous. */
+    async me(viewer: Viewer | null, loaders: Loaders): Promise<UserRecord | null> {
+      return viewer ? loaders.userById.load(viewer.id) : null;
+    },
+
+    /** A malformed id is BAD_USER_INPUT; an id that matches nobody, null. */
+    user(id: string, loaders: Loaders): Promise<UserRecord | null> {
+      return loaders.userById.load(parseId(id, 'id'));
+    },
+
+    userByUsername(username: string): Promise<UserRecord | null> {
+      return users.findByUsername(username);
+    },
+
+    /** Other subgraphs name users by id; an id that matches nobody resolves to null. */
+    async byReference(id: string, loaders: Loaders): Promise<UserRecord | null> {
+      return isObjectId(id) ? loaders.userById.load(id.toLowerCase()) : null;
+    },
+
+    /** An e-mail address is for its owner's eyes only: the viewer's own, or the account just signed in to. */
+    emailOf(viewer: Viewer | null, user: UserRecord | AuthPayload['user']): string | null {
+      return viewer?.id === user.id || ('signedIn' in user && user.signedIn) ? user.email : null;
     },
   };
 }

@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 const commentSchema = new Schema(
   {
@@ -12,8 +13,5 @@ const commentSchema = new Schema(
 /** A post's comments, oldest first; also what deleting a post removes. */
 commentSchema.index({ postId: 1, createdAt: 1, _id: 1 }, { name: 'post_oldest' });
 
-export async function commentModel(connection: Connection) {
-  const model = connection.model('Comment', commentSchema);
-  await model.createIndexes();
-  return model;
-}
+export const commentModel = defineModel('Comment', commentSchema);
+export type CommentDocument = StoredDocument<typeof commentSchema>;

@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 const likeSchema = new Schema(
   {
@@ -11,8 +12,5 @@ const likeSchema = new Schema(
 /** One like per user and post, even when two requests race; also serves likedByViewer. */
 likeSchema.index({ postId: 1, userId: 1 }, { unique: true, name: 'post_user_unique' });
 
-export async function likeModel(connection: Connection) {
-  const model = connection.model('Like', likeSchema);
-  await model.createIndexes();
-  return model;
-}
+export const likeModel = defineModel('Like', likeSchema);
+export type LikeDocument = StoredDocument<typeof likeSchema>;

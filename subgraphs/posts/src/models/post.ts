@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 const postSchema = new Schema(
   {
@@ -15,8 +16,5 @@ const postSchema = new Schema(
 /** Serves a user's posts and the feed's `$in` over authors, both newest first. */
 postSchema.index({ authorId: 1, createdAt: -1, _id: -1 }, { name: 'author_newest' });
 
-export async function postModel(connection: Connection) {
-  const model = connection.model('Post', postSchema);
-  await model.createIndexes();
-  return model;
-}
+export const postModel = defineModel('Post', postSchema);
+export type PostDocument = StoredDocument<typeof postSchema>;

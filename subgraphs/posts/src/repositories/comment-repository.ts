@@ -1,7 +1,7 @@
-import { Types, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterCursorFilter, pageSort, toObjectId } from '@chirp/subgraph-kit';
 import type { PageRequest } from '@chirp/platform';
-import { commentModel } from '../models/comment';
+import { commentModel, type CommentDocument } from '../models/comment';
 
 export interface CommentRecord {
   id: string;
@@ -12,14 +12,6 @@ export interface CommentRecord {
 }
 
 export type CommentRepository = Awaited<ReturnType<typeof createCommentRepository>>;
-
-interface CommentDocument {
-  _id: Types.ObjectId;
-  postId: Types.ObjectId;
-  authorId: Types.ObjectId;
-  content: string;
-  createdAt: Date;
-}
 
 const toRecord = (doc: CommentDocument): CommentRecord => ({
   id: String(doc._id),
@@ -43,7 +35,7 @@ export async function createCommentRepository(connection: Connection) {
       const docs = await Comment.find({ postId: toObjectId(postId), ...afterCursorFilter(request.after, 'oldest-first') })
         .sort(pageSort('oldest-first'))
         .limit(request.first + 1)
-        .lean<CommentDocument[]>();
+        .lean();
       return docs.map(toRecord);
     },
 

@@ -1,7 +1,7 @@
-import { Types, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterCursorFilter, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
 import type { PageRequest } from '@chirp/platform';
-import { postModel } from '../models/post';
+import { postModel, type PostDocument } from '../models/post';
 
 export interface PostRecord {
   id: string;
@@ -15,17 +15,6 @@ export interface PostRecord {
 }
 
 export type PostRepository = Awaited<ReturnType<typeof createPostRepository>>;
-
-interface PostDocument {
-  _id: Types.ObjectId;
-  authorId: Types.ObjectId;
-  content: string;
-  createdAt: Date;
-  updatedAt: Date;
-  editedAt?: Date | null;
-  likeCount: number;
-  commentCount: number;
-}
 
 function toRecord(doc: PostDocument): PostRecord {
   return {
@@ -50,7 +39,7 @@ export async function createPostRepository(connection: Connection) {
     },
 
     async findByIds(ids: readonly string[]): Promise<PostRecord[]> {
-      const docs = await Post.find({ _id: operator({ $in: ids.map(toObjectId) }) }).lean<PostDocument[]>();
+      const docs = await Post.find({ _id: operator({ $in: ids.map(toObjectId) }) }).lean();
       return docs.map(toRecord);
     },
 
@@ -62,7 +51,7 @@ export async function createPostRepository(connection: Connection) {
       })
         .sort(pageSort('newest-first'))
         .limit(request.first + 1)
-        .lean<PostDocument[]>();
+        .lean();
       return docs.map(toRecord);
     },
 
@@ -72,7 +61,7 @@ export async function createPostRepository(connection: Connection) {
         { _id: toObjectId(id), authorId: toObjectId(authorId) },
         { $set: { content, editedAt: new Date() } },
         { returnDocument: 'after' },
-      ).lean<PostDocument>();
+      ).lean();
       return doc ? toRecord(doc) : null;
     },
 
@@ -88,7 +77,7 @@ export async function createPostRepository(connection: Connection) {
         { _id: toObjectId(id) },
         { $inc: { [counter]: delta } },
         { returnDocument: 'after', timestamps: false },
-      ).lean<PostDocument>();
+      ).lean();
       return doc ? toRecord(doc) : null;
     },
   };

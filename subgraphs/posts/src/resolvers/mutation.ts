@@ -1,11 +1,10 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const Mutation: MutationResolvers = {
-  createPost: (_parent, { input }, { viewer, postService }) => postService.create(viewer, input.content),
-  updatePost: (_parent, { id, input }, { viewer, postService }) => postService.update(viewer, id, input.content),
-  deletePost: (_parent, { id }, { viewer, postService }) => postService.delete(viewer, id),
-  addComment: (_parent, { postId, input }, { viewer, postService }) =>
-    postService.addComment(viewer, postId, input.content),
-  likePost: (_parent, { postId }, { viewer, postService }) => postService.like(viewer, postId),
-  unlikePost: (_parent, { postId }, { viewer, postService }) => postService.unlike(viewer, postId),
+  createPost: (_parent, { input }, { viewer, services }) => services.posts.create(viewer, input.content),
+  updatePost: (_parent, { id, input }, { viewer, services }) => services.posts.update(viewer, id, input.content),
+  deletePost: (_parent, { id }, { viewer, services }) => services.posts.delete(viewer, id),
+  addComment: (_parent, { postId, input }, { viewer, services }) => services.posts.addComment(viewer, postId, input.content),
+  likePost: (_parent, { postId }, { viewer, services }) => services.posts.like(viewer, postId),
+  unlikePost: (_parent, { postId }, { viewer, services }) => services.posts.unlike(viewer, postId),
 };

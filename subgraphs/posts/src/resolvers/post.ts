@@ -1,13 +1,12 @@
-import { isObjectId, parsePageArgs, toConnection } from '@chirp/platform';
+import { parsePageArgs, toConnection } from '@chirp/platform';
 import type { PostResolvers } from '../generated/resolvers-types';
 
 export const Post: PostResolvers = {
-  __resolveReference: (reference, { loaders }) =>
-    isObjectId(reference.id) ? loaders.postById.load(reference.id.toLowerCase()) : null,
+  __resolveReference: (reference, { loaders, services }) => services.posts.byReference(reference.id, loaders),
   author: (post) => ({ id: post.authorId }),
-  likedByViewer: (post, _args, { loaders }) => loaders.likedByViewer?.load(post.id) ?? false,
-  comments: async (post, { first, after }, { comments }) => {
+  likedByViewer: (post, _args, { loaders, services }) => services.posts.likedByViewer(post.id, loaders),
+  comments: async (post, { first, after }, { services }) => {
     const page = parsePageArgs(first, after);
-    return toConnection(await comments.pageByPost(post.id, page), page.first);
+    return toConnection(await services.posts.comments(post.id, page), page.first);
   },
 };

@@ -1,14 +1,14 @@
-import { isObjectId, parsePageArgs, toConnection } from '@chirp/platform';
+import { parsePageArgs, toConnection } from '@chirp/platform';
 import type { UserResolvers } from '../generated/resolvers-types';
 
 export const User: UserResolvers = {
   __resolveReference: (reference) => ({ ...reference, id: reference.id.toLowerCase() }),
-  posts: async (user, { first, after }, { posts }) => {
+  posts: async (user, { first, after }, { services }) => {
     const page = parsePageArgs(first, after);
-    return toConnection(isObjectId(user.id) ? await posts.pageByAuthors([user.id], page) : [], page.first);
+    return toConnection(await services.posts.byAuthor(user.id, page), page.first);
   },
-  feed: async (user, { first, after }, { viewer, postService }) => {
+  feed: async (user, { first, after }, { viewer, services }) => {
     const page = parsePageArgs(first, after);
-    return toConnection(await postService.feed(viewer, user, page), page.first);
+    return toConnection(await services.posts.feed(viewer, user, page), page.first);
   },
 };

@@ -1,27 +1,11 @@
-import { type Viewer, badUserInput, CONTENT, forbidden, notFound, unauthenticated, parseId, type PageRequest } from '@chirp/platform';
+import { type Viewer, forbidden, isObjectId, notFound, parseId, type PageRequest } from '@chirp/platform';
+import { requireViewer } from '@chirp/subgraph-kit';
+import type { Loaders } from '../context';
 import type { CommentRecord, CommentRepository } from '../repositories/comment-repository';
 import type { LikeRepository } from '../repositories/like-repository';
 import type { PostRecord, PostRepository } from '../repositories/post-repository';
 import type { UserRef } from '../types';
-
-/** Control characters other than line breaks and tabs (NUL, escape sequences) have no place in a post. */
-const FORBIDDEN_CONTROL = /[^\P{Cc}\n\r\t]/u;
-
-/** Post and comment text: 1-280 characters (code points) once trimmed. */
-export function validateContent(content: string): string {
-  const trimmed = content.trim();
-  const length = [...trimmed].length;
-  if (length < CONTENT.minLength || length > CONTENT.maxLength) {
-    throw badUserInput(`content must be ${CONTENT.minLength}-${CONTENT.maxLength} characters`, 'content');
-  }
-  if (FORBIDDEN_CONTROL.test(trimmed)) throw badUserInput('content must not contain control characters', 'content');
-  return trimmed;
-}
-
-function requireViewer(viewer: Viewer | null): Viewer {
-  if (!viewer) throw unauthenticated();
-  return viewer;
-}
+import { validateContent } from './validation';
 
 export type PostService = ReturnType<typeof createPostService>;
 
@@ -110,6 +94,37 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
       const owner = requireViewer(viewer);
       if (owner.id !== user.id) throw forbidden('Only its owner can read a feed');
       return posts.pageByAuthors([user.id, ...(user.followingIds ?? [])], page);
+    },
+
+    /** A malformed id is BAD_USER_INPUT; an id that matches no post, null. */
+    post(id: string, loaders: Loaders): Promise<PostRecord | null> {
+      return loaders.postById.load(parseId(id, 'id'));
+    },
+
+    /** Other subgraphs name posts by id; an id that matches no post resolves to null. */
+    async byReference(id: string, loaders: Loaders): Promise<PostRecord | null> {
+      return isObjectId(id) ? loaders.postById.load(id.toLowerCase()) : null;
+    },
+
+    /** The post a comment is on; NOT_FOUND once the post is deleted. */
+    async postOf(comment: CommentRecord, loaders: Loaders): Promise<PostRecord> {
+      const post = await loaders.postById.load(comment.postId);
+      if (!post) throw notFound('Post not found');
+      return post;
+    },
+
+    /** False when anonymous. */
+    async likedByViewer(postId: string, loaders: Loaders): Promise<boolean> {
+      return loaders.likedByViewer?.load(postId) ?? false;
+    },
+
+    comments(postId: string, page: PageRequest): Promise<CommentRecord[]> {
+      return comments.pageByPost(postId, page);
+    },
+
+    /** A user's own posts, newest first; none for an id that is not one. */
+    async byAuthor(userId: string, page: PageRequest): Promise<PostRecord[]> {
+      return isObjectId(userId) ? posts.pageByAuthors([userId], page) : [];
     },
   };
 }

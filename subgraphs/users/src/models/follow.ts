@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 /** One edge of the social graph: `followerId` follows `followeeId`. */
 const followSchema = new Schema(
@@ -14,8 +15,5 @@ followSchema.index({ followerId: 1, followeeId: 1 }, { unique: true, name: 'foll
 followSchema.index({ followerId: 1, createdAt: -1, _id: -1 }, { name: 'following_page' });
 followSchema.index({ followeeId: 1, createdAt: -1, _id: -1 }, { name: 'followers_page' });
 
-export async function followModel(connection: Connection) {
-  const model = connection.model('Follow', followSchema);
-  await model.createIndexes();
-  return model;
-}
+export const followModel = defineModel('Follow', followSchema);
+export type FollowDocument = StoredDocument<typeof followSchema>;

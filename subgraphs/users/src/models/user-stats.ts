@@ -1,4 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema } from 'mongoose';
+import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 
 /**
  * Follower and following counters, one document per user (`_id` is the user's
@@ -13,8 +14,5 @@ const userStatsSchema = new Schema(
   { collection: 'user_stats', versionKey: false, autoIndex: false },
 );
 
-export async function userStatsModel(connection: Connection) {
-  const model = connection.model('UserStats', userStatsSchema);
-  await model.createIndexes();
-  return model;
-}
+export const userStatsModel = defineModel('UserStats', userStatsSchema);
+export type UserStatsDocument = StoredDocument<typeof userStatsSchema>;

@@ -1,7 +1,6 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const Mutation: MutationResolvers = {
-  follow: (_parent, { userId }, { viewer, requestId, followService }) => followService.follow(viewer, userId, requestId),
-  unfollow: (_parent, { userId }, { viewer, requestId, followService }) =>
-    followService.unfollow(viewer, userId, requestId),
+  follow: (_parent, { userId }, { viewer, requestId, services }) => services.follows.follow(viewer, userId, requestId),
+  unfollow: (_parent, { userId }, { viewer, requestId, services }) => services.follows.unfollow(viewer, userId, requestId),
 };

@@ -1,4 +1,4 @@
-import { isObjectId, parsePageArgs, toConnection } from '@chirp/platform';
+import { parsePageArgs, toConnection } from '@chirp/platform';
 import type { UserResolvers } from '../generated/resolvers-types';
 
 const toUser = (edge: { userId: string }) => ({ id: edge.userId });
@@ -6,17 +6,16 @@ const toUser = (edge: { userId: string }) => ({ id: edge.userId });
 export const User: UserResolvers = {
   /** Every id may have a social graph (possibly empty); whether the user exists is the auth subgraph's answer. */
   __resolveReference: (reference) => ({ id: reference.id.toLowerCase() }),
-  followersCount: async ({ id }, _args, { loaders }) => (isObjectId(id) ? (await loaders.stats.load(id)).followersCount : 0),
-  followingCount: async ({ id }, _args, { loaders }) => (isObjectId(id) ? (await loaders.stats.load(id)).followingCount : 0),
-  followedByViewer: ({ id }, _args, { loaders }) =>
-    loaders.followedByViewer && isObjectId(id) ? loaders.followedByViewer.load(id) : false,
-  followers: async ({ id }, { first, after }, { follows }) => {
+  followersCount: async ({ id }, _args, { loaders, services }) => (await services.follows.stats(id, loaders)).followersCount,
+  followingCount: async ({ id }, _args, { loaders, services }) => (await services.follows.stats(id, loaders)).followingCount,
+  followedByViewer: ({ id }, _args, { loaders, services }) => services.follows.followedByViewer(id, loaders),
+  followers: async ({ id }, { first, after }, { services }) => {
     const page = parsePageArgs(first, after);
-    return toConnection(isObjectId(id) ? await follows.followers(id, page) : [], page.first, toUser);
+    return toConnection(await services.follows.followers(id, page), page.first, toUser);
   },
-  following: async ({ id }, { first, after }, { follows }) => {
+  following: async ({ id }, { first, after }, { services }) => {
     const page = parsePageArgs(first, after);
-    return toConnection(isObjectId(id) ? await follows.following(id, page) : [], page.first, toUser);
+    return toConnection(await services.follows.following(id, page), page.first, toUser);
   },
-  followingIds: ({ id }, _args, { loaders }) => (isObjectId(id) ? loaders.followingIds.load(id) : []),
+  followingIds: ({ id }, _args, { viewer, loaders, services }) => services.follows.followingIds(viewer, id, loaders),
 };

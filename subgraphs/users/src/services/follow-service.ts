@@ -1,6 +1,9 @@
-import { type Viewer, badUserInput, notFound, unauthenticated, parseId, type UserDirectory } from '@chirp/platform';
-import type { FollowRepository } from '../repositories/follow-repository';
+import { badUserInput, isObjectId, notFound, type PageRequest, type UserDirectory, type Viewer } from '@chirp/platform';
+import { requireViewer } from '@chirp/subgraph-kit';
+import type { Loaders } from '../context';
+import type { FollowEdge, FollowRepository, UserStats } from '../repositories/follow-repository';
 import type { UserRef } from '../types';
+import { validateFollowTarget } from './validation';
 
 export type FollowService = ReturnType<typeof createFollowService>;
 
@@ -9,14 +12,17 @@ export interface FollowLimits {
   maxFollowing: number;
 }
 
+/**
+ * Every id may have a social graph (possibly empty): whether the user exists is the auth subgraph's
+ * answer, so reads about an id that is not one are empty rather than errors.
+ */
 export function createFollowService(follows: FollowRepository, directory: UserDirectory, { maxFollowing }: FollowLimits) {
   /** Checks who may follow whom before anything is written. */
   async function target(viewer: Viewer | null, userId: string, requestId: string): Promise<{ viewerId: string; targetId: string }> {
-    if (!viewer) throw unauthenticated();
-    const targetId = parseId(userId, 'userId');
-    if (targetId === viewer.id) throw badUserInput('You cannot follow yourself', 'userId');
+    const { id: viewerId } = requireViewer(viewer);
+    const targetId = validateFollowTarget(viewerId, userId);
     if (!(await directory.exists(targetId, requestId))) throw notFound('User not found');
-    return { viewerId: viewer.id, targetId };
+    return { viewerId, targetId };
   }
 
   return {
@@ -35,17 +41,33 @@ export function createFollowService(follows: FollowRepository, directory: UserDi
       return { id: targetId };
     },
 
+    async stats(userId: string, loaders: Loaders): Promise<UserStats> {
+      return isObjectId(userId) ? loaders.stats.load(userId) : { id: userId, followersCount: 0, followingCount: 0 };
+    },
+
+    /** False when anonymous. */
+    async followedByViewer(userId: string, loaders: Loaders): Promise<boolean> {
+      return loaders.followedByViewer && isObjectId(userId) ? loaders.followedByViewer.load(userId) : false;
+    },
+
+    async followers(userId: string, page: PageRequest): Promise<FollowEdge[]> {
+      return isObjectId(userId) ? follows.followers(userId, page) : [];
+    },
+
+    async following(userId: string, page: PageRequest): Promise<FollowEdge[]> {
+      return isObjectId(userId) ? follows.following(userId, page) : [];
+    },
+
     /**
-     * Whom each of `userIds` follows, whole, for the posts subgraph's `feed` (its @requires). A feed is
-     * its owner's alone, so only the viewer's own list is read and anyone else's is empty: otherwise any
+     * Whom `userId` follows, whole, for the posts subgraph's `feed` (its @requires). A feed is its
+     * owner's alone, so only the viewer's own list is read and anyone else's is empty: otherwise any
      * caller of this subgraph could take a whole follow list in one `_entities` call, past the paging
      * and cost limits of `following`, and the gateway would fetch it for every refused `user(id) { feed }`.
      * Empty rather than an error, so that the posts subgraph's own FORBIDDEN or UNAUTHENTICATED stays
      * what a client sees.
      */
-    async followingIds(viewer: Viewer | null, userIds: readonly string[]): Promise<string[][]> {
-      const [own = []] = viewer && userIds.includes(viewer.id) ? await follows.followingIds([viewer.id]) : [];
-      return userIds.map((id) => (id === viewer?.id ? own : []));
+    async followingIds(viewer: Viewer | null, userId: string, loaders: Loaders): Promise<string[]> {
+      return userId === viewer?.id ? loaders.followingIds.load(userId) : [];
     },
   };
 }
