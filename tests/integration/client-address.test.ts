@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadGatewayConfig } from '@chirp/gateway/config';
-import { startGateway } from '@chirp/gateway/server';
-import type { RunningService } from '@chirp/platform';
 import { graphqlClient, startStack, type Stack } from '@chirp/test-kit';
 
 /**
@@ -9,22 +6,17 @@ import { graphqlClient, startStack, type Stack } from '@chirp/test-kit';
  * must not be able to choose it by writing X-Forwarded-For.
  */
 let stack: Stack;
-const gateways: RunningService[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  for (const gateway of gateways) await gateway.stop();
   await stack?.stop();
 });
 
 /** A gateway over the stack's subgraphs that allows two logins a minute per address, trusting `trustProxy`. */
 async function gatewayTrusting(trustProxy: string) {
-  const gateway = await startGateway(
-    loadGatewayConfig({ ...stack.env, PORT: '0', METRICS_PORT: '0', RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '2', TRUST_PROXY: trustProxy }),
-  );
-  gateways.push(gateway);
+  const gateway = await stack.gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '2', TRUST_PROXY: trustProxy });
   const graphql = graphqlClient(`${gateway.url}/graphql`);
   return async (forwardedFor: string): Promise<string | undefined> => {
     const { errors } = await graphql(

@@ -1,28 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadGatewayConfig } from '@chirp/gateway/config';
-import { startGateway } from '@chirp/gateway/server';
-import type { RunningService } from '@chirp/platform';
 import { PASSWORD, registerUser, type TestUser, graphqlClient, startStack, type Stack } from '@chirp/test-kit';
 
 let stack: Stack;
 let user: TestUser;
-const extraGateways: RunningService[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
   user = await registerUser(stack);
 });
 afterAll(async () => {
-  for (const gateway of extraGateways) await gateway.stop();
   await stack?.stop();
 });
-
-/** Another gateway over the same subgraphs, configured with `env` (limits on, production…). */
-async function gatewayWith(env: Record<string, string>): Promise<RunningService> {
-  const gateway = await startGateway(loadGatewayConfig({ ...stack.env, PORT: '0', ...env }));
-  extraGateways.push(gateway);
-  return gateway;
-}
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -78,7 +66,7 @@ describe('body limit', () => {
 
 describe('rate limits', () => {
   test('when logins from one address pass the limit, then GraphQL and REST both answer RATE_LIMITED with retry information', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '3' });
+    const gateway = await stack.gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '3' });
     const login = 'mutation Login($input: LoginInput!) { login(input: $input) { token } }';
     const graphql = graphqlClient(`${gateway.url}/graphql`);
     for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -101,7 +89,7 @@ describe('rate limits', () => {
   });
 
   test('when registrations from one address pass the limit, then the next is RATE_LIMITED and not stored', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES: '1' });
+    const gateway = await stack.gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES: '1' });
     const body = (username: string) => ({ username, password: PASSWORD, name: username, email: `${username}@example.com` });
     expect((await post(`${gateway.url}/auth-api/v1/register`, body('limit_first'))).status).toBe(201);
     const refused = await post(`${gateway.url}/auth-api/v1/register`, body('limit_second'));
@@ -110,7 +98,7 @@ describe('rate limits', () => {
   });
 
   test('when requests pass the general limit, then they are 429 with X-RateLimit headers, per user apart from anonymous, probes exempt', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '3' });
+    const gateway = await stack.gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '3' });
     const feed = () => fetch(`${gateway.url}/posts-api/v1/feed`, { headers: { authorization: `Bearer ${user.token}` } });
     const remaining: (string | null)[] = [];
     for (let request = 0; request < 3; request += 1) remaining.push((await feed()).headers.get('x-ratelimit-remaining'));
@@ -133,7 +121,7 @@ describe('rate limits', () => {
 
 describe('production mode and browser-facing headers', () => {
   test('when NODE_ENV is production, then introspection and the Sandbox page are off', async () => {
-    const gateway = await gatewayWith({ NODE_ENV: 'production' });
+    const gateway = await stack.gatewayWith({ NODE_ENV: 'production' });
     const introspection = await graphqlClient(`${gateway.url}/graphql`)('{ __schema { types { name } } }');
     expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const page = await fetch(`${gateway.url}/graphql`, { headers: { accept: 'text/html' } });
@@ -157,9 +145,9 @@ describe('production mode and browser-facing headers', () => {
     expect(studio.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
     expect((await preflight(stack.gateway.url, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
 
-    const production = await gatewayWith({ NODE_ENV: 'production' });
+    const production = await stack.gatewayWith({ NODE_ENV: 'production' });
     expect((await preflight(production.url, 'https://studio.apollographql.com')).headers.get('access-control-allow-origin')).toBeNull();
-    const configured = await gatewayWith({ CORS_ORIGINS: 'https://app.example.com' });
+    const configured = await stack.gatewayWith({ CORS_ORIGINS: 'https://app.example.com' });
     expect((await preflight(configured.url, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
 });

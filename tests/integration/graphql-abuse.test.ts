@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
-import { loadGatewayConfig } from '@chirp/gateway/config';
-import { startGateway } from '@chirp/gateway/server';
-import type { RunningService } from '@chirp/platform';
 import {
   createPost,
   follow,
@@ -23,22 +20,14 @@ import {
  */
 let stack: Stack;
 let user: TestUser;
-const extraGateways: RunningService[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
   user = await registerUser(stack);
 });
 afterAll(async () => {
-  for (const gateway of extraGateways) await gateway.stop();
   await stack?.stop();
 });
-
-async function gatewayWith(env: Record<string, string>): Promise<RunningService> {
-  const gateway = await startGateway(loadGatewayConfig({ ...stack.env, PORT: '0', ...env }));
-  extraGateways.push(gateway);
-  return gateway;
-}
 
 /** graphql-js's own words (and spelling) when the parser's token cap stops it. */
 const TOO_MANY_TOKENS = 'Syntax Error: Document contains more that 2000 tokens. Parsing aborted.';
@@ -77,7 +66,7 @@ describe('login and register', () => {
   const loginVariables = { input: { username: '', password: PASSWORD } };
 
   test('when logins come in a fragment, an inline fragment or under aliases, then the login limit counts every one and no operation tries two passwords', async () => {
-    const gateway = await gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '3' });
+    const gateway = await stack.gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOGINS_PER_MINUTE: '3' });
     const graphql = graphqlClient(`${gateway.url}/graphql`);
     const input = { input: { ...loginVariables.input, username: user.username } };
 

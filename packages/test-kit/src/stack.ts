@@ -1,6 +1,6 @@
 import { loadGatewayConfig } from '@chirp/gateway/config';
 import { startGateway } from '@chirp/gateway/server';
-import { SUBGRAPHS, type RunningService, type SubgraphConfig, type SubgraphEntry, type SubgraphName } from '@chirp/platform';
+import { PROCESSES, SUBGRAPHS, type RunningService, type SubgraphConfig, type SubgraphEntry, type SubgraphName } from '@chirp/platform';
 import { startSubgraph, type RunningSubgraph, type SubgraphModule, type SubgraphRequest } from '@chirp/subgraph-kit';
 import { graphqlClient, type GraphQLClient } from './graphql-client';
 import { testKeys, TEST_SERVICE_SECRET } from './keys';
@@ -13,6 +13,8 @@ export interface Stack extends Record<SubgraphName, RunningSubgraph> {
   graphql: GraphQLClient;
   /** The environment the processes were configured from, for tests that start more. */
   env: Record<string, string>;
+  /** Another gateway over the same subgraphs, configured with `env` on top (limits on, production…); stopped with the stack. */
+  gatewayWith(env: Record<string, string>): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -39,17 +41,9 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     BCRYPT_ROUNDS: '4',
     // Every internal call is signed, as in production; subgraphs still take unsigned ones unless a test requires them.
     SERVICE_SECRET: TEST_SERVICE_SECRET,
-    PORT: '0',
-    AUTH_PORT: '0',
-    USERS_PORT: '0',
-    POSTS_PORT: '0',
-    METRICS_PORT: '0',
-    AUTH_METRICS_PORT: '0',
-    USERS_METRICS_PORT: '0',
-    POSTS_METRICS_PORT: '0',
-    AUTH_DB_NAME: testDbName('auth'),
-    USERS_DB_NAME: testDbName('users'),
-    POSTS_DB_NAME: testDbName('posts'),
+    // Every process on free ports, every subgraph on databases of this test file's own.
+    ...Object.fromEntries(PROCESSES.flatMap((entry) => [[entry.portVariable, '0'], [entry.metricsPortVariable, '0']])),
+    ...Object.fromEntries(SUBGRAPHS.map((entry) => [entry.dbVariable, testDbName(entry.name)])),
     // Tests that are about rate limits turn them on with small numbers; the rest would trip them.
     RATE_LIMIT_ENABLED: 'false',
     ...overrides,
@@ -73,12 +67,19 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
   ) as Record<SubgraphName, RunningSubgraph>;
   const gateway = await startGateway(loadGatewayConfig(env));
 
+  const extraGateways: RunningService[] = [];
   const stack: Stack = {
     ...subgraphs,
     gateway,
     env,
     graphql: graphqlClient(`${gateway.url}/graphql`),
+    async gatewayWith(overrides) {
+      const extra = await startGateway(loadGatewayConfig({ ...env, PORT: '0', METRICS_PORT: '0', ...overrides }));
+      extraGateways.push(extra);
+      return extra;
+    },
     async stop() {
+      for (const extra of extraGateways) await extra.stop();
       await stack.gateway.stop();
       // A test may have stopped a subgraph (its connection is then closed), or replaced it with a new one.
       for (const subgraph of SUBGRAPHS.map(({ name }) => stack[name]).filter((running) => running.connection.readyState === 1)) {
