@@ -25,10 +25,6 @@ export interface GatewayContext extends RequestScope {
 
 type Authentication = { viewer: Viewer | null } | { error: unknown };
 
-/** Accounts seen to exist are not asked about again for this long (accounts are never deleted through the API). */
-const KNOWN_ACCOUNT_TTL_MS = 10 * 60_000;
-const MAX_KNOWN_ACCOUNTS = 10_000;
-
 /**
  * Verifies a request's bearer token once, however many places ask (the rate
  * limiter's key, the GraphQL context, a REST route), and makes sure the
@@ -37,10 +33,8 @@ const MAX_KNOWN_ACCOUNTS = 10_000;
  */
 export function createAuthenticator(publicKey: string, directory: UserDirectory) {
   const verified = new WeakMap<FastifyRequest, Authentication>();
-  const knownAccounts = new Map<string, number>();
+  /** The directory remembers accounts it has seen, so this asks auth once per account, not per request. */
   async function ensureAccountExists(viewer: Viewer, requestId: string): Promise<void> {
-    const seenAt = knownAccounts.get(viewer.id);
-    if (seenAt !== undefined && Date.now() - seenAt < KNOWN_ACCOUNT_TTL_MS) return;
     let exists: boolean;
     try {
       exists = await directory.exists(viewer.id, requestId);
@@ -48,8 +42,6 @@ export function createAuthenticator(publicKey: string, directory: UserDirectory)
       throw refusingRequest(serviceUnavailable('The auth service is unavailable', { serviceName: 'auth' }, error));
     }
     if (!exists) throw invalidToken('The account of this token does not exist');
-    if (knownAccounts.size >= MAX_KNOWN_ACCOUNTS) knownAccounts.clear();
-    knownAccounts.set(viewer.id, Date.now());
   }
   const authenticate = (request: FastifyRequest): Authentication => {
     let result = verified.get(request);

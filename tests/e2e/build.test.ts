@@ -59,7 +59,9 @@ describe('npm run build', () => {
 
   afterAll(async () => {
     await Promise.all(
-      [...children.values()].filter((child) => child.exitCode === null).map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))),
+      [...children.values()]
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map((child) => new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'))),
     );
     for (const [, dbName] of databases) {
       const connection = await mongoose.createConnection(mongoUri(), { dbName }).asPromise();
