@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REPOSITORY_ROOT } from '@chirp/platform';
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -28,7 +29,6 @@ export interface ProfileSummary {
   functions: Share[];
 }
 
-const ROOT = path.resolve(__dirname, '..');
 
 /** `node_modules/@apollo/gateway/dist/x.js` -> `@apollo/gateway`; `node:internal/...` -> `node:internal`; ours -> its directory. */
 function moduleOf(url: string, functionName: string): string {
@@ -37,7 +37,7 @@ function moduleOf(url: string, functionName: string): string {
   if (inModules) return inModules[1]!;
   if (url.startsWith('node:')) return url.startsWith('node:internal') ? 'node:internal' : url.split('/')[0]!;
   const file = url.replace(/^file:\/\//, '');
-  return path.relative(ROOT, path.dirname(file)) || file;
+  return path.relative(REPOSITORY_ROOT, path.dirname(file)) || file;
 }
 
 function top(totals: Map<string, number>, activeMs: number, count: number): Share[] {

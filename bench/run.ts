@@ -32,6 +32,7 @@ import {
   SUBGRAPHS,
   type ProcessEntry,
   type SubgraphName,
+  REPOSITORY_ROOT,
 } from '@chirp/platform';
 import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
@@ -40,10 +41,9 @@ import { freePortsEnv } from '@chirp/test-kit/system-process';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, type DatasetSize } from './seed';
 
-const ROOT = path.resolve(__dirname, '..');
-const RESULTS_FILE = path.join(ROOT, 'bench/results.json');
-const DOC_FILE = path.join(ROOT, 'docs/BENCHMARKS.md');
-const PROFILE_DIR = path.join(ROOT, 'bench/profiles');
+const RESULTS_FILE = path.join(REPOSITORY_ROOT, 'bench/results.json');
+const DOC_FILE = path.join(REPOSITORY_ROOT, 'docs/BENCHMARKS.md');
+const PROFILE_DIR = path.join(REPOSITORY_ROOT, 'bench/profiles');
 const DB_NAMES = Object.fromEntries(SUBGRAPHS.map((subgraph) => [subgraph.name, `bench_${subgraph.name}`])) as Record<SubgraphName, string>;
 const CONNECTIONS = 10;
 const COUNTED_FEED_REQUESTS = 10;
@@ -60,8 +60,8 @@ const CLOCK_TICKS = 100;
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv, { nodeFlags = [] as string[], args = [] as string[] } = {}): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ROOT, entry), ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(REPOSITORY_ROOT, entry), ...args], {
+    cwd: REPOSITORY_ROOT,
     env,
     // Service logs would drown the report; their errors still show.
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -359,7 +359,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   writeDocBlock(quick ? 'bench:quick' : 'bench:full', resultsMarkdown(results));
-  console.log(`\n${resultsMarkdown(results)}\n\nwrote ${path.relative(ROOT, RESULTS_FILE)} and ${path.relative(ROOT, DOC_FILE)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\n${resultsMarkdown(results)}\n\nwrote ${path.relative(REPOSITORY_ROOT, RESULTS_FILE)} and ${path.relative(REPOSITORY_ROOT, DOC_FILE)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 main().then(

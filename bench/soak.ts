@@ -19,13 +19,12 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { ERRORS, isErrorCode, PROCESSES, sourceEntry } from '@chirp/platform';
+import { ERRORS, isErrorCode, PROCESSES, sourceEntry, REPOSITORY_ROOT } from '@chirp/platform';
 // Not the package's index: that loads jest's globals, which exist only under jest.
 import { mulberry32 } from '@chirp/test-kit/random';
 import { startSystemProcess } from '@chirp/test-kit/system-process';
 
-const ROOT = path.resolve(__dirname, '..');
-const RESULTS = path.join(ROOT, 'bench/results/soak.json');
+const RESULTS = path.join(REPOSITORY_ROOT, 'bench/results/soak.json');
 const USERS = 20;
 const FOLLOWS_EACH = 5;
 const POSTS_EACH = 3;
@@ -57,7 +56,7 @@ function processTree(root: number): Map<string, number> {
   const tree = new Map([['start.ts + embedded mongo', root]]);
   for (const task of readdirSync(`/proc/${root}/task`)) {
     for (const pid of readFileSync(`/proc/${root}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').map((arg) => path.relative(ROOT, arg));
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').map((arg) => path.relative(REPOSITORY_ROOT, arg));
       tree.set(PROCESSES.find((entry) => args.includes(sourceEntry(entry)))?.name ?? pid, Number(pid));
     }
   }
@@ -234,7 +233,7 @@ async function main(): Promise<void> {
     console.log(`createPost: ${acknowledgedCount} acknowledged, ${stored} stored, ${lost} lost (${summary.writes.unacknowledged} stored but in flight at the end)`);
     for (const [name, rss] of Object.entries(summary.memoryMiB)) console.log(`RSS ${name}: first ${rss.first} MiB, last ${rss.last} MiB, max ${rss.max} MiB`);
     for (const line of serverErrorSamples) console.log(`  ${line}`);
-    console.log(`Written to ${path.relative(ROOT, RESULTS)}`);
+    console.log(`Written to ${path.relative(REPOSITORY_ROOT, RESULTS)}`);
 
     const failed = serverErrors > 0 || result['5xx'] > 0 || result.errors > 0 || lost > 0;
     // The services log at warn: on a failed soak, what they said is the first place to look.

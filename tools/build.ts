@@ -6,10 +6,9 @@
  */
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PROCESSES, type ProcessEntry } from '@chirp/platform';
+import { PROCESSES, type ProcessEntry, REPOSITORY_ROOT } from '@chirp/platform';
 import { bundleProcess, runWithOutDir } from './bundle';
 
-const ROOT = path.resolve(__dirname, '..');
 
 /** Where the build puts a process's entry point: relative to the repository unless `outDir` is absolute. */
 export function builtEntry(entry: ProcessEntry, outDir = 'dist'): string {
@@ -36,4 +35,4 @@ export async function buildProcesses(outDir: string): Promise<string[]> {
   );
 }
 
-if (require.main === module) runWithOutDir(path.join(ROOT, 'dist'), buildProcesses);
+if (require.main === module) runWithOutDir(path.join(REPOSITORY_ROOT, 'dist'), buildProcesses);

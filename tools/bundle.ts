@@ -13,9 +13,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { GATEWAY, sourceEntry, SUBGRAPHS, type EntryKind, type ProcessEntry, type SubgraphEntry } from '@chirp/platform';
+import { GATEWAY, sourceEntry, SUBGRAPHS, type EntryKind, type ProcessEntry, type SubgraphEntry, REPOSITORY_ROOT } from '@chirp/platform';
 
-const ROOT = path.resolve(__dirname, '..');
 
 /** A file to put beside the bundle: where it is now, and its path relative to the bundle's directory. */
 export interface RuntimeFile {
@@ -28,14 +27,14 @@ export interface Bundle {
   files: RuntimeFile[];
 }
 
-const sdlFile = (subgraph: SubgraphEntry): RuntimeFile => ({ source: path.join(ROOT, subgraph.sdl), target: subgraph.sdl });
+const sdlFile = (subgraph: SubgraphEntry): RuntimeFile => ({ source: path.join(REPOSITORY_ROOT, subgraph.sdl), target: subgraph.sdl });
 
 /**
  * Swagger UI (under /docs) serves these, and the plugin reads its logo from
  * static/ beside its own code, which in a bundle is the bundle's directory.
  */
 function swaggerUiFiles(): RuntimeFile[] {
-  const plugin = require.resolve('@fastify/swagger-ui', { paths: [path.join(ROOT, GATEWAY.directory)] });
+  const plugin = require.resolve('@fastify/swagger-ui', { paths: [path.join(REPOSITORY_ROOT, GATEWAY.directory)] });
   const directory = path.join(path.dirname(plugin), 'static');
   return readdirSync(directory).map((file) => ({ source: path.join(directory, file), target: `static/${file}` }));
 }
@@ -52,7 +51,7 @@ function runtimeFiles(entry: ProcessEntry | SubgraphEntry): RuntimeFile[] {
  */
 export async function bundleProcess(entry: ProcessEntry, kind: EntryKind): Promise<Bundle> {
   const result = await build({
-    entryPoints: [path.join(ROOT, sourceEntry(entry, kind))],
+    entryPoints: [path.join(REPOSITORY_ROOT, sourceEntry(entry, kind))],
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '@graphql-codegen/cli';
 import config from '../codegen';
+import { REPOSITORY_ROOT } from '@chirp/platform';
 
-const ROOT = path.resolve(__dirname, '..');
 
 async function main(): Promise<void> {
-  const outputs: { filename: string; content: string }[] = await generate({ ...config, cwd: ROOT, silent: true }, false);
-  const stale = outputs.filter((output) => readFileSync(path.join(ROOT, output.filename), 'utf8') !== output.content);
+  const outputs: { filename: string; content: string }[] = await generate({ ...config, cwd: REPOSITORY_ROOT, silent: true }, false);
+  const stale = outputs.filter((output) => readFileSync(path.join(REPOSITORY_ROOT, output.filename), 'utf8') !== output.content);
   if (stale.length > 0) {
     console.error(`Stale generated files (run npm run codegen): ${stale.map((output) => output.filename).join(', ')}`);
     process.exit(1);

@@ -10,10 +10,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { PROCESSES } from '@chirp/platform';
+import { PROCESSES, REPOSITORY_ROOT } from '@chirp/platform';
 import { bundleProcess, runWithOutDir } from './bundle';
 
-const ROOT = path.resolve(__dirname, '..');
 
 /** Builds every zip into `outDir`; returns their paths. */
 export async function packageLambdas(outDir: string): Promise<string[]> {
@@ -32,4 +31,4 @@ export async function packageLambdas(outDir: string): Promise<string[]> {
   );
 }
 
-if (require.main === module) runWithOutDir(path.join(ROOT, 'dist/lambda'), packageLambdas);
+if (require.main === module) runWithOutDir(path.join(REPOSITORY_ROOT, 'dist/lambda'), packageLambdas);

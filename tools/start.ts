@@ -10,11 +10,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { GATEWAY, generateServiceSecret, generateTokenKeyPair, sourceEntry, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
+import { GATEWAY, generateServiceSecret, generateTokenKeyPair, sourceEntry, SUBGRAPHS, type ProcessEntry, REPOSITORY_ROOT } from '@chirp/platform';
 import { startEmbeddedMongo } from '@chirp/embedded-mongo';
 import { waitUntilHealthy } from './wait-until-healthy';
 
-const ROOT = path.resolve(__dirname, '..');
 const STOP_GRACE_MS = 4000;
 
 interface ServiceSpec {
@@ -62,8 +61,8 @@ function secretsFromEnvironment(nodeEnv: string): Record<string, string> {
 
 function launch(spec: ServiceSpec, env: NodeJS.ProcessEnv): void {
   const flags = watch ? ['--watch', '--import', 'tsx'] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...flags, path.join(ROOT, spec.entry)], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...flags, path.join(REPOSITORY_ROOT, spec.entry)], {
+    cwd: REPOSITORY_ROOT,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

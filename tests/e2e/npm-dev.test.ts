@@ -2,8 +2,8 @@ import { utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from '@jest/globals';
 import { startSystemProcess, type SystemProcess } from '@chirp/test-kit';
+import { REPOSITORY_ROOT } from '@chirp/platform';
 
-const ROOT = path.resolve(__dirname, '../..');
 let system: SystemProcess | undefined;
 
 afterAll(() => {
@@ -16,7 +16,7 @@ test('when a service file changes under npm run dev, then that service restarts 
 
   const before = system.output().length;
   const now = new Date();
-  utimesSync(path.join(ROOT, 'subgraphs/posts/src/main.ts'), now, now);
+  utimesSync(path.join(REPOSITORY_ROOT, 'subgraphs/posts/src/main.ts'), now, now);
   await system.waitFor(/posts subgraph ready/, before);
 
   const response = await fetch(`${system.gatewayUrl}/graphql`, {

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startStack, type Stack } from '@chirp/test-kit';
+import { REPOSITORY_ROOT } from '@chirp/platform';
 
-const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
 
 let stack: Stack;
@@ -14,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const seed = () =>
-  run(process.execPath, ['--import', 'tsx', 'tools/seed.ts', '--url', `${stack.gateway.url}/graphql`], { cwd: ROOT });
+  run(process.execPath, ['--import', 'tsx', 'tools/seed.ts', '--url', `${stack.gateway.url}/graphql`], { cwd: REPOSITORY_ROOT });
 
 test('when the seed runs, then a demo user logs in to a populated feed with likes and comments', async () => {
   const { stdout } = await seed();

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect, test } from '@jest/globals';
 import { freePortsEnv, freshEnv, mongoUri, testDbName, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
+import { REPOSITORY_ROOT } from '@chirp/platform';
 
-const ROOT = path.resolve(__dirname, '../..');
 
 /** Runs a TypeScript entry point to its end; what it printed, and how it exited. */
 function run(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -51,7 +50,7 @@ test.each(['subgraphs/posts/src/main.ts', 'gateway/src/main.ts'])('when %s is to
     JWT_PUBLIC_KEY: publicKey,
     SERVICE_SECRET: TEST_SERVICE_SECRET,
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

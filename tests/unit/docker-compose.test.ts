@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '@chirp/gateway/config';
-import { GATEWAY, PROCESSES, sourceEntry, SUBGRAPHS, type Env, type SubgraphName } from '@chirp/platform';
+import { GATEWAY, PROCESSES, sourceEntry, SUBGRAPHS, type Env, type SubgraphName, REPOSITORY_ROOT } from '@chirp/platform';
 import { loadAuthConfig } from '@chirp/auth-subgraph/config';
 import { loadPostsConfig } from '@chirp/posts-subgraph/config';
 import { loadUsersConfig } from '@chirp/users-subgraph/config';
@@ -16,7 +16,6 @@ import { builtEntry } from '../../tools/build';
  * code: each service starts the right entry point, with an environment its
  * configuration accepts, listening where its healthcheck and peers look.
  */
-const ROOT = path.resolve(__dirname, '../..');
 
 interface ComposeService {
   image?: string;
@@ -30,7 +29,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+const compose = parse(readFileSync(path.join(REPOSITORY_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
   networks: Record<string, { internal?: boolean }>;
@@ -39,7 +38,7 @@ const { privateKey, publicKey } = testKeys();
 
 /** What `npm run -s keys > .env` writes, by name: compose reads it from .env. */
 const DOT_ENV: Record<string, string> = Object.fromEntries(
-  execFileSync(process.execPath, ['--import', 'tsx', 'tools/generate-keys.ts'], { cwd: ROOT, encoding: 'utf8' })
+  execFileSync(process.execPath, ['--import', 'tsx', 'tools/generate-keys.ts'], { cwd: REPOSITORY_ROOT, encoding: 'utf8' })
     .trim()
     .split('\n')
     .map((line) => {
@@ -89,7 +88,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('when the database users are made, then each service has its own, able to write its own database only', () => {
-    const init = readFileSync(path.join(ROOT, 'docker/mongo-init.js'), 'utf8');
+    const init = readFileSync(path.join(REPOSITORY_ROOT, 'docker/mongo-init.js'), 'utf8');
     expect(compose.services.mongo!.volumes).toContain('./docker/mongo-init.js:/docker-entrypoint-initdb.d/mongo-init.js:ro');
     expect(init).toContain("roles: [{ role: 'readWrite', db: `chirp_${service}` }]");
     for (const { name, load } of services.filter((service) => service.name !== GATEWAY.name)) {
@@ -122,7 +121,7 @@ describe('docker-compose.yml', () => {
     // What `npm run build` writes for this process (tests/e2e/build.test.ts runs it), from its source entry point.
     expect(service.command).toEqual(['node', builtEntry(entry)]);
     expect(builtEntry(entry)).toBe(`dist/${name}/main.js`);
-    expect(existsSync(path.join(ROOT, sourceEntry(entry)))).toBe(true);
+    expect(existsSync(path.join(REPOSITORY_ROOT, sourceEntry(entry)))).toBe(true);
 
     const config = load(interpolate(service.environment!));
     expect(config.host).toBe('0.0.0.0');
@@ -160,12 +159,12 @@ describe('docker-compose.yml', () => {
   });
 
   test('when npm run keys writes .env, then neither git nor the image build can pick it up', () => {
-    expect(() => execFileSync('git', ['check-ignore', '-q', '.env'], { cwd: ROOT })).not.toThrow();
-    expect(readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n')).toContain('.env');
+    expect(() => execFileSync('git', ['check-ignore', '-q', '.env'], { cwd: REPOSITORY_ROOT })).not.toThrow();
+    expect(readFileSync(path.join(REPOSITORY_ROOT, '.dockerignore'), 'utf8').split('\n')).toContain('.env');
   });
 
   test('when the image is built, then it builds in one stage and runs the bundles alone on Node.js 24 as non-root', () => {
-    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const dockerfile = readFileSync(path.join(REPOSITORY_ROOT, 'Dockerfile'), 'utf8');
     const stages = dockerfile.split(/^(?=FROM )/m).slice(1);
     expect(stages.map((stage) => stage.split('\n')[0])).toEqual(['FROM node:24-bookworm-slim AS build', 'FROM node:24-bookworm-slim AS runtime']);
     const [build, runtime] = stages as [string, string];

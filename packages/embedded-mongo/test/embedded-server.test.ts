@@ -5,8 +5,8 @@ import { BSON, type Document, Long, MongoClient, UUID } from 'mongodb';
 import mongoose, { Schema } from 'mongoose';
 import { startEmbeddedMongo } from '..';
 import { RawClient, opMsg, take, watchFromNow } from './conformance-helpers';
+import { REPOSITORY_ROOT } from '@chirp/platform';
 
-const ROOT = path.resolve(__dirname, '../../..');
 
 /** These cases concern the embedded server itself, so they start their own instance. */
 describe('the embedded server process', () => {
@@ -155,8 +155,8 @@ describe('the embedded server process', () => {
 
 describe('the CLI', () => {
   function run(args: string[]) {
-    return spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'packages/embedded-mongo/cli.ts', ...args], {
-      cwd: ROOT,
+    return spawn(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'packages/embedded-mongo/cli.ts', ...args], {
+      cwd: REPOSITORY_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
