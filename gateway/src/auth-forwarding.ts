@@ -13,7 +13,6 @@ import {
   type CredentialSigner,
   type UserDirectory,
 } from '@chirp/platform';
-import { subgraphFetcher } from './subgraph-fetcher';
 
 export interface GatewayContext extends RequestScope {
   viewer: Viewer | null;
@@ -89,8 +88,9 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext
     url: string,
     /** Null only outside production without SERVICE_SECRET, where subgraphs take unsigned calls. */
     private readonly signCredential: CredentialSigner | null,
+    fetcher: RemoteGraphQLDataSource['fetcher'],
   ) {
-    super({ url, fetcher: subgraphFetcher });
+    super({ url, fetcher });
   }
 
   /** The cause (a host and port, a timeout) goes to the log; the client learns only which service failed. */

@@ -31,6 +31,8 @@ export interface GatewayConfig extends BaseConfig {
   rateLimits: RateLimitConfig;
   /** Browser origins allowed by CORS. */
   corsOrigins: string[];
+  /** A subgraph that has not answered a call by then is reported unavailable (SERVICE_UNAVAILABLE naming it). */
+  subgraphTimeoutMs: number;
   /** The proxy hops in front of the gateway whose X-Forwarded-For is believed (see readTrustProxy). */
   trustProxy: false | number | string[];
 }
@@ -87,5 +89,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     },
     corsOrigins: readOrigins(env, base.nodeEnv === 'production'),
     trustProxy: readTrustProxy(env),
+    subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 4000, 100, 60_000),
   };
 }

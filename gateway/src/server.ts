@@ -20,6 +20,7 @@ import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
 import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph } from './supergraph';
+import { createSubgraphFetcher } from './subgraph-fetcher';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -34,9 +35,10 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
   for (const hint of hints) logger.warn({ hint }, 'composition hint');
 
   const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'gateway') : null;
+  const fetcher = createSubgraphFetcher(config.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new ForwardingDataSource(name, url!, signCredential),
+    buildService: ({ name, url }) => new ForwardingDataSource(name, url!, signCredential, fetcher),
     experimental_didResolveQueryPlan: refuseCostlyPlans(DEFAULT_OPERATION_LIMITS),
   });
   const production = config.nodeEnv === 'production';

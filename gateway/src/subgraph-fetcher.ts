@@ -2,15 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 
-/** A subgraph that has not answered by then is reported unavailable, so the gateway answers within 5 s. */
-const SUBGRAPH_TIMEOUT_MS = 4000;
-
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
 /**
  * Open sockets to one subgraph (one host and port) at most: a burst of calls
  * queues for a socket instead of opening connections without bound. A queued
- * call's time counts against SUBGRAPH_TIMEOUT_MS like the rest of it.
+ * call's time counts against the subgraph timeout like the rest of it.
  */
 export const MAX_SOCKETS_PER_SUBGRAPH = 64;
 
@@ -29,7 +26,7 @@ const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Age
  * docs/BENCHMARKS.md); here headers and body leave in one write. It answers
  * only what RemoteGraphQLDataSource reads of a response.
  */
-export const subgraphFetcher: Fetcher = (url, init = {}) =>
+export const createSubgraphFetcher = (timeoutMs: number): Fetcher => (url, init = {}) =>
   new Promise((resolve, reject) => {
     const target = new URL(url);
     const request = (target.protocol === 'https:' ? https : http).request(
@@ -57,8 +54,8 @@ export const subgraphFetcher: Fetcher = (url, init = {}) =>
       },
     );
     const timer = setTimeout(
-      () => request.destroy(new Error(`no answer from ${target.host} within ${SUBGRAPH_TIMEOUT_MS} ms`)),
-      SUBGRAPH_TIMEOUT_MS,
+      () => request.destroy(new Error(`no answer from ${target.host} within ${timeoutMs} ms`)),
+      timeoutMs,
     );
     request.on('error', (error) => {
       clearTimeout(timer);

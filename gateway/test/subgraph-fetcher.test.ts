@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from '@jest/globals';
-import { MAX_SOCKETS_PER_SUBGRAPH, subgraphFetcher } from '../src/subgraph-fetcher';
+import { createSubgraphFetcher, MAX_SOCKETS_PER_SUBGRAPH } from '../src/subgraph-fetcher';
+
+const subgraphFetcher = createSubgraphFetcher(4000);
 
 describe('subgraphFetcher', () => {
   test('when more calls go to one subgraph at once than its socket cap, then the rest queue for a socket instead of opening connections', async () => {

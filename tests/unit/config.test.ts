@@ -73,6 +73,7 @@ const BAD_VALUES: Case[] = [
   ['gateway', 'RATE_LIMIT_REGISTRATIONS_PER_30_MINUTES', '-5'],
   ['gateway', 'CORS_ORIGINS', 'app.example.com', 'an origin without a scheme'],
   ['gateway', 'CORS_ORIGINS', 'https://app.example.com/path', 'a URL with a path'],
+  ['gateway', 'SUBGRAPH_TIMEOUT_MS', '99'],
   ['gateway', 'TRUST_PROXY', 'true', 'true (every hop)'],
   ['gateway', 'TRUST_PROXY', '11'],
   ['gateway', 'TRUST_PROXY', 'proxy.example.com'],
@@ -126,6 +127,7 @@ describe('configuration', () => {
     expect(users.maxFollowing).toBe(7500);
     expect([gateway.metricsPort, auth.metricsPort, posts.metricsPort, users.metricsPort]).toEqual([9400, 9401, 9402, 9403]);
     expect(gateway.trustProxy).toBe(false);
+    expect(gateway.subgraphTimeoutMs).toBe(4000);
     // Unset NODE_ENV is production, with production's guards on.
     for (const config of [gateway, auth, users, posts]) expect(config).toMatchObject({ nodeEnv: 'production', logLevel: 'info' });
     for (const config of [auth, users, posts]) expect(config.requireServiceCredential).toBe(true);
