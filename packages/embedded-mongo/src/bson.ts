@@ -61,6 +61,29 @@ export function shellValue(v: unknown): string {
   return String(v);
 }
 
+const BSON_TYPE_NAMES: Record<string, string> = { Binary: 'binData', Code: 'javascript', BSONRegExp: 'regex', BSONSymbol: 'symbol' };
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
+/**
+ * mongod's name for the BSON type of a value, as its error messages give it. A number arrives here
+ * without its BSON type; the driver sends an integer that fits 32 bits as an int, any other as a double.
+ */
+export function bsonTypeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX ? 'int' : 'double';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (v instanceof ObjectId) return 'objectId';
+  if (v instanceof RegExp) return 'regex';
+  if (isPlainObject(v)) return 'object';
+  const bsontype = (v as { _bsontype?: string } | undefined)?._bsontype;
+  if (!bsontype) return typeof v;
+  return BSON_TYPE_NAMES[bsontype] ?? bsontype.charAt(0).toLowerCase() + bsontype.slice(1);
+}
+
 /** Values at a dotted path, descending into arrays as a mongod index does (multikey). */
 export function valuesAt(doc: unknown, path: string[]): unknown[] {
   if (path.length === 0) return [doc];

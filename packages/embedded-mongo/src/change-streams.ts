@@ -1,7 +1,7 @@
+import type { Query } from 'mingo';
 import type { Aggregator } from 'mingo/aggregator';
 import { type Document, Timestamp, cloneDoc, isPlainObject } from './bson';
 import {
-  CommandError,
   badValue,
   changeStreamFatal,
   changeStreamHistoryLost,
@@ -9,6 +9,8 @@ import {
   illegalOperation,
   invalidNamespace,
   invalidResumeToken,
+  location,
+  noMatchingDocument,
   notSupported,
 } from './errors';
 import { type Oplog, type OplogEntry, compareTs } from './oplog';
@@ -28,8 +30,13 @@ const SPEC_FIELDS = new Set([
   'showExpandedEvents',
 ]);
 const INTERNAL_DATABASES = new Set(['admin', 'config', 'local']);
+const FULL_DOCUMENT_MODES = ['default', 'updateLookup', 'whenAvailable', 'required'] as const;
+const BEFORE_CHANGE_MODES = ['off', 'whenAvailable', 'required'] as const;
+/** The events that carry fullDocumentBeforeChange when a stream asks for it. */
+const HAS_PRE_IMAGE = new Set(['update', 'replace', 'delete']);
 
-const location = (code: number, msg: string) => new CommandError(code, `Location${code}`, msg);
+type FullDocumentMode = (typeof FULL_DOCUMENT_MODES)[number];
+type BeforeChangeMode = (typeof BEFORE_CHANGE_MODES)[number];
 
 /** What a stream watches: a collection (db and coll), a database (db), or the whole server (neither). */
 interface Scope {
@@ -54,6 +61,24 @@ interface Start {
 export interface Batch {
   events: Document[];
   postBatchResumeToken: Document;
+}
+
+/**
+ * What a stream adds of a document's versions: `fullDocument` of updates (`after`) and
+ * `fullDocumentBeforeChange` (`before`). A point-in-time image ('whenAvailable', 'required') is the
+ * one the oplog entry kept, which it does only when its collection had changeStreamPreAndPostImages on.
+ */
+interface Images {
+  after: FullDocumentMode;
+  before: BeforeChangeMode;
+  /**
+   * mongod moves the parts of the $match stages opening the user's pipeline that read neither image
+   * ahead of its pre-image lookup, and those that do not read fullDocument ahead of its post-image
+   * lookup: an event they drop never reaches the lookup, so a missing required image fails nothing.
+   * Undefined when no such condition exists (or the image is not required).
+   */
+  aheadOfPreImage?: Query;
+  aheadOfPostImage?: Query;
 }
 
 function effectOf({ db, coll }: Scope, entry: OplogEntry): Effect {
@@ -87,7 +112,7 @@ export class ChangeStream {
     private readonly store: Store,
     private readonly scope: Scope,
     private readonly pipeline: Aggregator | undefined,
-    private readonly updateLookup: boolean,
+    private readonly images: Images,
     start: Start,
   ) {
     this.position = start.position;
@@ -110,7 +135,7 @@ export class ChangeStream {
       if (effect === 'none') continue;
       if (effect !== 'invalidate') {
         const event = this.eventOf(entry);
-        if (this.emit(event, events)) this.token = event._id as Document;
+        if (event && this.emit(event, events)) this.token = event._id as Document;
       }
       if (effect === 'event') continue;
       if (events.length < size) this.invalidate(entry, events);
@@ -131,22 +156,56 @@ export class ChangeStream {
     this.invalidated = true;
   }
 
-  private eventOf(entry: OplogEntry): Document {
+  /**
+   * The event of an entry, fields in mongod's order (fullDocumentBeforeChange last, where mongod's
+   * pre-image stage appends it). Undefined when a required image is missing but the stream's leading
+   * $match drops the event before mongod would look the image up. A missing required image the
+   * lookup is reached for fails the stream with NoMatchingDocument (47), as mongod 7 does
+   * (src/mongo/db/pipeline/document_source_change_stream_add_pre_image.cpp and _add_post_image.cpp).
+   */
+  private eventOf(entry: OplogEntry): Document | undefined {
     const head = { _id: this.tokenFor(entry, true), operationType: entry.op, clusterTime: entry.ts, wallTime: entry.wallTime };
     const ns = entry.coll === undefined ? { db: entry.db } : { db: entry.db, coll: entry.coll };
+    let event: Document;
     switch (entry.op) {
       case 'insert':
       case 'replace':
-        return { ...head, fullDocument: entry.doc, ns, documentKey: entry.documentKey };
+        event = { ...head, fullDocument: entry.doc, ns, documentKey: entry.documentKey };
+        break;
       case 'update':
-        return this.updateLookup
-          ? { ...head, fullDocument: this.lookup(entry), ns, documentKey: entry.documentKey, updateDescription: entry.update }
-          : { ...head, ns, documentKey: entry.documentKey, updateDescription: entry.update };
+        event =
+          this.images.after === 'default'
+            ? { ...head, ns, documentKey: entry.documentKey, updateDescription: entry.update }
+            : { ...head, fullDocument: this.postImage(entry), ns, documentKey: entry.documentKey, updateDescription: entry.update };
+        break;
       case 'delete':
-        return { ...head, ns, documentKey: entry.documentKey };
+        event = { ...head, ns, documentKey: entry.documentKey };
+        break;
       default:
         return { ...head, ns };
     }
+    const { before, after, aheadOfPreImage, aheadOfPostImage } = this.images;
+    if (before !== 'off' && HAS_PRE_IMAGE.has(entry.op)) {
+      if (!entry.preImage && before === 'required') return this.imageMissing(event, 'pre', aheadOfPreImage);
+      event.fullDocumentBeforeChange = entry.preImage ?? null;
+    }
+    if (after === 'required' && entry.op === 'update' && !entry.doc) return this.imageMissing(event, 'post', aheadOfPostImage);
+    return event;
+  }
+
+  /** fullDocument of an update: the document now (updateLookup), or as the update left it when the entry kept it. */
+  private postImage(entry: OplogEntry): Document | null {
+    return this.images.after === 'updateLookup' ? this.lookup(entry) : (entry.doc ?? null);
+  }
+
+  private imageMissing(event: Document, image: 'pre' | 'post', ahead: Query | undefined): undefined {
+    if (ahead && !ahead.test(event)) return undefined;
+    const what = image === 'pre' ? 'a pre-image for all update, delete and replace events' : 'a post-image for all update events';
+    const ns = event.ns as Document;
+    const ts = event.clusterTime as Timestamp;
+    throw noMatchingDocument(
+      `Change stream was configured to require ${what}, but the ${image}-image was not found for event: {operationType: "${String(event.operationType)}", ns: {db: "${String(ns.db)}", coll: "${String(ns.coll)}"}, clusterTime: Timestamp(${ts.t}, ${ts.i})}`,
+    );
   }
 
   /** The document as it is now, as mongod's updateLookup reads it: null once deleted or its collection dropped. */
@@ -197,20 +256,63 @@ function scopeOf(db: string, target: unknown, spec: Document): { scope: Scope; n
   return { scope: { db, coll: target }, ns: `${db}.${target}` };
 }
 
-function checkSpec(spec: Document): { updateLookup: boolean } {
+function mode<T extends string>(spec: Document, field: string, modes: readonly T[], fallback: T): T {
+  const value: unknown = spec[field] ?? fallback;
+  if (!modes.includes(value as T)) throw badValue(`Enumeration value '${String(value)}' for field '$changeStream.${field}' is not a valid value.`);
+  return value as T;
+}
+
+function checkSpec(spec: Document): { after: FullDocumentMode; before: BeforeChangeMode } {
   for (const key of Object.keys(spec)) {
     if (!SPEC_FIELDS.has(key)) throw location(40415, `BSON field '$changeStream.${key}' is an unknown field.`);
   }
-  const fullDocument = spec.fullDocument ?? 'default';
-  if (fullDocument === 'whenAvailable' || fullDocument === 'required') throw notSupported(`fullDocument '${fullDocument}' (post-images)`);
-  if (fullDocument !== 'default' && fullDocument !== 'updateLookup') {
-    throw badValue(`Enumeration value '${String(fullDocument)}' for field '$changeStream.fullDocument' is not a valid value.`);
-  }
-  const before = spec.fullDocumentBeforeChange ?? 'off';
-  if (before === 'whenAvailable' || before === 'required') throw notSupported(`fullDocumentBeforeChange '${before}' (pre-images)`);
-  if (before !== 'off') throw badValue(`Enumeration value '${String(before)}' for field '$changeStream.fullDocumentBeforeChange' is not a valid value.`);
+  const after = mode(spec, 'fullDocument', FULL_DOCUMENT_MODES, 'default');
+  const before = mode(spec, 'fullDocumentBeforeChange', BEFORE_CHANGE_MODES, 'off');
   if (spec.showExpandedEvents === true) throw notSupported('showExpandedEvents');
-  return { updateLookup: fullDocument === 'updateLookup' };
+  return { after, before };
+}
+
+/** The conditions of the $match stages that open the user's pipeline, a top-level $and taken apart, as mongod splits them. */
+function leadingConditions(stages: Document[]): Document[] {
+  const conditions: Document[] = [];
+  const split = (filter: Document): Document[] =>
+    Object.entries(filter).flatMap(([key, value]) =>
+      key === '$and' && Array.isArray(value) && value.every(isPlainObject) ? (value as Document[]).flatMap(split) : [{ [key]: value }],
+    );
+  for (const stage of stages) {
+    if (!isPlainObject(stage.$match)) break;
+    conditions.push(...split(stage.$match));
+  }
+  return conditions;
+}
+
+/** Whether a condition may read one of `fields` of the event: by path, by `$field` expression, or through the whole event. */
+function reads(condition: unknown, fields: string[]): boolean {
+  const names = (path: string) => fields.some((f) => path === f || path.startsWith(`${f}.`));
+  if (typeof condition === 'string') {
+    return condition.startsWith('$$ROOT') || condition.startsWith('$$CURRENT') || (condition.startsWith('$') && names(condition.slice(1)));
+  }
+  if (Array.isArray(condition)) return condition.some((c) => reads(c, fields));
+  if (!isPlainObject(condition)) return false;
+  return Object.entries(condition).some(([key, value]) => names(key) || reads(value, fields));
+}
+
+/** The conditions that do not read `fields`, as one filter; undefined when there are none. */
+function aheadOf(conditions: Document[], fields: string[]): Query | undefined {
+  const ahead = conditions.filter((c) => !reads(c, fields));
+  return ahead.length ? compileFilter({ $and: ahead }) : undefined;
+}
+
+function imagesOf(after: FullDocumentMode, before: BeforeChangeMode, stages: Document[]): Images {
+  const images: Images = { after, before };
+  if (before !== 'required' && after !== 'required') return images;
+  const conditions = leadingConditions(stages);
+  // mongod's post-image stage (there for any fullDocument but 'default') follows its pre-image stage,
+  // so a condition gets ahead of the pre-image lookup only if it reads neither image.
+  const lookedUp = after === 'default' ? ['fullDocumentBeforeChange'] : ['fullDocumentBeforeChange', 'fullDocument'];
+  if (before === 'required') images.aheadOfPreImage = aheadOf(conditions, lookedUp);
+  if (after === 'required') images.aheadOfPostImage = aheadOf(conditions, ['fullDocument']);
+  return images;
 }
 
 function checkStagesAfter(stages: Document[]): void {
@@ -271,11 +373,12 @@ export function opensChangeStream(pipeline: Document[]): boolean {
 export function openChangeStream(store: Store, db: string, target: unknown, pipeline: Document[]): { stream: ChangeStream; ns: string } {
   const spec = (pipeline[0] as Document).$changeStream;
   if (!isPlainObject(spec)) throw location(50808, '$changeStream stage expects a document as argument');
-  const { updateLookup } = checkSpec(spec);
+  const { after, before } = checkSpec(spec);
   const { scope, ns } = scopeOf(db, target, spec);
   const stages = pipeline.slice(1);
   checkStagesAfter(stages);
+  const images = imagesOf(after, before, stages);
   const compiled = stages.length ? aggregator(stages) : undefined;
-  const stream = new ChangeStream(store, scope, compiled, updateLookup, startOf(store.oplog, spec, scope));
+  const stream = new ChangeStream(store, scope, compiled, images, startOf(store.oplog, spec, scope));
   return { stream, ns };
 }

@@ -48,13 +48,29 @@ export class Collection {
   readonly indexes: Index[] = [new Index({ key: { _id: 1 }, name: '_id_' })];
   private readonly docs = new Map<string, Entry>();
   private seq = 0;
+  /** The changeStreamPreAndPostImages option, read on every update and delete. */
+  private recordsImages: boolean;
 
   constructor(
     readonly db: string,
     readonly name: string,
     private readonly oplog: Oplog,
-    readonly options: Document = {},
-  ) {}
+    private opts: Document = {},
+  ) {
+    this.recordsImages = isPlainObject(opts.changeStreamPreAndPostImages) && opts.changeStreamPreAndPostImages.enabled === true;
+  }
+
+  /** The options listCollections reports: changeStreamPreAndPostImages only while enabled, as mongod lists it. */
+  get options(): Document {
+    return this.opts;
+  }
+
+  /** From now on, updates, replaces and deletes keep the document before them (and updates the one after) for change streams, or stop. */
+  recordPreAndPostImages(enabled: boolean): void {
+    const { changeStreamPreAndPostImages: _, ...rest } = this.opts;
+    this.opts = enabled ? { ...rest, changeStreamPreAndPostImages: { enabled: true } } : rest;
+    this.recordsImages = enabled;
+  }
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -160,12 +176,16 @@ export class Collection {
   replace(old: Document, next: Document, change: UpdateChange): void {
     const entry = this.docs.get(keyOf(old._id));
     if (!entry) return;
+    const preImage = this.recordsImages ? entry.doc : undefined;
     for (const index of this.indexes) index.remove(entry, old);
     entry.doc = next;
     for (const index of this.indexes) index.add(entry);
     const documentKey = { _id: next._id };
-    if (change.kind === 'replace') this.oplog.append({ op: 'replace', ...this.where(), documentKey, doc: next });
-    else this.oplog.append({ op: 'update', ...this.where(), documentKey, update: change.description });
+    if (change.kind === 'replace') this.oplog.append({ op: 'replace', ...this.where(), documentKey, doc: next, preImage });
+    else {
+      const doc = this.recordsImages ? next : undefined;
+      this.oplog.append({ op: 'update', ...this.where(), documentKey, doc, update: change.description, preImage });
+    }
   }
 
   remove(doc: Document): void {
@@ -173,7 +193,8 @@ export class Collection {
     if (!entry) return;
     this.docs.delete(entry.id);
     for (const index of this.indexes) index.remove(entry, entry.doc);
-    this.oplog.append({ op: 'delete', ...this.where(), documentKey: { _id: doc._id } });
+    const preImage = this.recordsImages ? entry.doc : undefined;
+    this.oplog.append({ op: 'delete', ...this.where(), documentKey: { _id: doc._id }, preImage });
   }
 
   private where() {

@@ -22,6 +22,7 @@ export const failedToParse = (msg: string) => new CommandError(9, 'FailedToParse
 export const illegalOperation = (msg: string) => new CommandError(20, 'IllegalOperation', msg);
 export const namespaceNotFound = (msg: string) => new CommandError(26, 'NamespaceNotFound', msg);
 export const indexNotFound = (msg: string) => new CommandError(27, 'IndexNotFound', msg);
+export const noMatchingDocument = (msg: string) => new CommandError(47, 'NoMatchingDocument', msg);
 export const cursorNotFound = (id: number) => new CommandError(43, 'CursorNotFound', `cursor id ${id} not found`);
 export const namespaceExists = (ns: string) => new CommandError(48, 'NamespaceExists', `Collection ${ns} already exists.`);
 export const commandNotFound = (name: string) => new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
@@ -45,8 +46,10 @@ export const notARetryableWriteCommand = (name: string) =>
     `txnNumber may only be provided for multi-document transactions and retryable write commands. autocommit:false was not provided, and ${name} is not a retryable write command.`,
   );
 
-export const changeStreamNotFirst = () =>
-  new CommandError(40602, 'Location40602', '$changeStream is only valid as the first stage in a pipeline');
+/** An error mongod raises by a bare assertion code, with no name of its own. */
+export const location = (code: number, msg: string) => new CommandError(code, `Location${code}`, msg);
+
+export const changeStreamNotFirst = () => location(40602, '$changeStream is only valid as the first stage in a pipeline');
 
 /** Both mean the stream cannot go on from where it is; mongod labels them so drivers do not resume. */
 const NON_RESUMABLE = { errorLabels: ['NonResumableChangeStreamError'] };

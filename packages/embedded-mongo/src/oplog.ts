@@ -19,9 +19,17 @@ export interface Change {
   /** The collection's uuid, so that an update lookup does not read a later collection of the same name. */
   uuid?: Binary;
   documentKey?: Document;
-  /** The document as written (insert, replace); stored documents are immutable, so it is not copied. */
+  /**
+   * The document as written: by an insert or replace, and by an update when its collection records
+   * pre- and post-images. Stored documents are immutable, so it is not copied.
+   */
   doc?: Document;
   update?: UpdateDescription;
+  /**
+   * The document as it was before an update, replace or delete, kept only when its collection had
+   * changeStreamPreAndPostImages enabled at the time: the pre-image, which leaves with its entry.
+   */
+  preImage?: Document;
 }
 
 export interface OplogEntry extends Change {
@@ -77,8 +85,8 @@ export class Oplog {
 
   append(change: Change): OplogEntry {
     // One shape for every entry (no spread): appends are on every write's path.
-    const { op, db, coll, uuid, documentKey, doc, update } = change;
-    const entry: OplogEntry = { seq: this.nextSeq++, ts: this.tick(), wallTime: new Date(), op, db, coll, uuid, documentKey, doc, update };
+    const { op, db, coll, uuid, documentKey, doc, update, preImage } = change;
+    const entry: OplogEntry = { seq: this.nextSeq++, ts: this.tick(), wallTime: new Date(), op, db, coll, uuid, documentKey, doc, update, preImage };
     if (entry.seq - this.firstSeq >= this.capacity) {
       this.lost = (this.ring[this.firstSeq % this.capacity] as OplogEntry).ts;
       this.firstSeq++;

@@ -10,7 +10,7 @@ import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
 import { update as mingoUpdate } from 'mingo/updater';
-import { Decimal128, type Document, Long, ObjectId, cloneDoc, idFirst, isPlainObject, keyOf, shellValue } from './bson';
+import { Decimal128, type Document, Long, ObjectId, bsonTypeName, cloneDoc, idFirst, isPlainObject, keyOf, shellValue } from './bson';
 import type { Collection } from './collection';
 import { sortDocs, sortSpec } from './sort';
 import { CommandError, badValue, failedToParse, immutableField, notSupported, typeMismatch } from './errors';
@@ -192,23 +192,6 @@ function isNumeric(v: unknown): boolean {
   return typeof v === 'number' || typeof v === 'bigint' || v instanceof Long || v instanceof Decimal128;
 }
 
-const BSON_TYPE_NAMES: Record<string, string> = { Binary: 'binData', Code: 'javascript', BSONRegExp: 'regex', BSONSymbol: 'symbol' };
-
-/** mongod's name for the BSON type of a value, as its error messages give it. */
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (Array.isArray(v)) return 'array';
-  if (v instanceof Date) return 'date';
-  if (v instanceof ObjectId) return 'objectId';
-  if (v instanceof RegExp) return 'regex';
-  if (isPlainObject(v)) return 'object';
-  const bsontype = (v as { _bsontype?: string } | undefined)?._bsontype;
-  if (!bsontype) return typeof v;
-  return BSON_TYPE_NAMES[bsontype] ?? bsontype.charAt(0).toLowerCase() + bsontype.slice(1);
-}
-
 const ARITHMETIC: Record<string, string> = { $inc: 'increment', $mul: 'multiply' };
 const TARGET = Symbol('arithmetic target');
 
@@ -251,7 +234,7 @@ function checkArithmetic(doc: Document, op: string, fields: Document, opts: { ar
     if (current === undefined || isNumeric(current)) continue;
     const id = doc._id === undefined ? 'no id' : `_id: ${shellValue(doc._id)}`;
     throw typeMismatch(
-      `Cannot apply ${op} to a value of non-numeric type. {${id}} has the field '${path[path.length - 1]}' of non-numeric type ${typeName(current)}`,
+      `Cannot apply ${op} to a value of non-numeric type. {${id}} has the field '${path[path.length - 1]}' of non-numeric type ${bsonTypeName(current)}`,
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Query } from 'mingo';
-import { BSON, type Document, isPlainObject } from '../bson';
+import { BSON, type Document, bsonTypeName, isPlainObject } from '../bson';
 import { type Handler, collectionArg } from '../context';
-import { badValue, failedToParse, namespaceNotFound, notSupported } from '../errors';
+import { badValue, failedToParse, invalidOptions, location, namespaceNotFound, notSupported, typeMismatch } from '../errors';
 
 const UNSUPPORTED_CREATE_OPTIONS: Record<string, string> = {
   viewOn: 'Views',
@@ -14,12 +14,68 @@ const UNSUPPORTED_CREATE_OPTIONS: Record<string, string> = {
   encryptedFields: 'Queryable encryption',
 };
 
+const UNSUPPORTED_COLLMOD_OPTIONS: Record<string, string> = {
+  validator: 'Document validation',
+  validationLevel: 'Document validation',
+  validationAction: 'Document validation',
+  viewOn: 'Views',
+  pipeline: 'Views',
+  timeseries: 'Time-series collections',
+  expireAfterSeconds: 'Clustered collections',
+  cappedSize: 'Capped collections',
+  cappedMax: 'Capped collections',
+  index: 'Changing an index with collMod',
+};
+
+const INTERNAL_DATABASES = new Set(['admin', 'config', 'local']);
+
+/**
+ * `changeStreamPreAndPostImages: { enabled: <bool> }` of a create or collMod, checked as mongod's
+ * command parser checks it, field by field: a null counts as absent. Undefined when absent.
+ */
+function preAndPostImagesOption(command: string, value: unknown): boolean | undefined {
+  const field = `${command}.changeStreamPreAndPostImages`;
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) throw typeMismatch(`BSON field '${field}' is the wrong type '${bsonTypeName(value)}', expected type 'object'`);
+  let enabled: boolean | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (key !== 'enabled') throw location(40415, `BSON field '${field}.${key}' is an unknown field.`);
+    if (v === null) continue;
+    if (typeof v !== 'boolean') throw typeMismatch(`BSON field '${field}.enabled' is the wrong type '${bsonTypeName(v)}', expected type 'bool'`);
+    enabled = v;
+  }
+  if (enabled === undefined) throw location(40414, `BSON field '${field}.enabled' is missing but a required field`);
+  return enabled;
+}
+
+/** mongod keeps no pre- or post-images for its own databases. */
+function refuseImagesOnInternalDatabase(db: string): void {
+  if (INTERNAL_DATABASES.has(db)) throw invalidOptions(`changeStreamPreAndPostImages collection option is not supported on the ${db} database`);
+}
+
 const create: Handler = (cmd, ctx) => {
   const name = collectionArg(cmd, 'create');
+  const images = preAndPostImagesOption('create', cmd.changeStreamPreAndPostImages);
   for (const [option, what] of Object.entries(UNSUPPORTED_CREATE_OPTIONS)) {
     if (cmd[option] !== undefined && cmd[option] !== false) throw notSupported(what);
   }
-  ctx.store.create(ctx.db, name, {});
+  if (images) refuseImagesOnInternalDatabase(ctx.db);
+  ctx.store.create(ctx.db, name, images ? { changeStreamPreAndPostImages: { enabled: true } } : {});
+  return {};
+};
+
+/** Only changeStreamPreAndPostImages can be changed; mongod answers `{ ok: 1 }` for it, and for a collMod that changes nothing. */
+const collMod: Handler = (cmd, ctx) => {
+  const name = collectionArg(cmd, 'collMod');
+  const images = preAndPostImagesOption('collMod', cmd.changeStreamPreAndPostImages);
+  const coll = ctx.store.get(ctx.db, name);
+  if (!coll) throw namespaceNotFound('ns does not exist');
+  for (const [option, what] of Object.entries(UNSUPPORTED_COLLMOD_OPTIONS)) {
+    if (cmd[option] !== undefined) throw notSupported(what);
+  }
+  if (images === undefined) return {};
+  if (images) refuseImagesOnInternalDatabase(ctx.db);
+  coll.recordPreAndPostImages(images);
   return {};
 };
 
@@ -105,6 +161,7 @@ const dropIndexes: Handler = (cmd, ctx) => {
 
 export const ddlCommands: Record<string, Handler> = {
   create,
+  collMod,
   drop,
   dropDatabase,
   listCollections,
