@@ -32,6 +32,11 @@ const noCrossPackageRelativeImport = {
 };
 
 const SUBGRAPH_CODE = { group: ['@chirp/*-subgraph', '@chirp/*-subgraph/*'], message: 'Subgraphs are reached over GraphQL, never by importing their code.' };
+// A subgraph may import what another publishes (its events.ts: a stream's pipeline and event type), nothing else.
+const OTHER_SUBGRAPHS_CODE = {
+  regex: '^@chirp/[a-z-]+-subgraph(?!/events$)(/.*)?$',
+  message: 'Subgraphs are reached over GraphQL or through the streams they publish (@chirp/<name>-subgraph/events), never by importing their code.',
+};
 const restrict = (...entries) => ({
   'no-restricted-imports': [
     'error',
@@ -59,7 +64,7 @@ export default tseslint.config(
   { files: ['packages/platform/**'], rules: restrict('mongoose', '@chirp/subgraph-kit', '@chirp/gateway', '@chirp/test-kit', SUBGRAPH_CODE) },
   { files: ['packages/subgraph-kit/**'], rules: restrict('@chirp/gateway', '@chirp/test-kit', SUBGRAPH_CODE) },
   { files: ['gateway/src/**'], rules: restrict('mongoose', '@chirp/subgraph-kit', '@chirp/test-kit', SUBGRAPH_CODE) },
-  { files: ['subgraphs/*/src/**'], rules: restrict('@chirp/gateway', '@chirp/test-kit', SUBGRAPH_CODE) },
+  { files: ['subgraphs/*/src/**'], rules: restrict('@chirp/gateway', '@chirp/test-kit', OTHER_SUBGRAPHS_CODE) },
   {
     files: ['*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },

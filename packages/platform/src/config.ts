@@ -183,6 +183,10 @@ export interface SubgraphConfig extends BaseConfig {
   jwtPublicKey: string;
   /** Refuse calls that carry no service credential: a subgraph reached directly must not skip the gateway. */
   requireServiceCredential: boolean;
+  /** Whether this process also runs the subgraph's stream workers (off for a process that should only serve). */
+  runWorkers: boolean;
+  /** A stream worker's lease: another instance takes over this long after the holder stops renewing. */
+  workerLeaseMs: number;
 }
 
 export function readSubgraphConfig(env: Env, service: ProcessPorts & { dbVariable: string; defaultDb: string }): SubgraphConfig {
@@ -193,6 +197,8 @@ export function readSubgraphConfig(env: Env, service: ProcessPorts & { dbVariabl
     dbName: readDbName(env, service.dbVariable, service.defaultDb),
     jwtPublicKey: readPublicKey(env),
     requireServiceCredential: readBoolean(env, 'REQUIRE_SERVICE_CREDENTIAL', base.nodeEnv === 'production'),
+    runWorkers: readBoolean(env, 'RUN_WORKERS', true),
+    workerLeaseMs: readInt(env, 'WORKER_LEASE_MS', 10_000, 500, 600_000),
   };
   if (config.requireServiceCredential && !config.serviceSecret) {
     fail('SERVICE_SECRET', 'set when subgraphs require the service credential (REQUIRE_SERVICE_CREDENTIAL, on by default in production)');

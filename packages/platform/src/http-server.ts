@@ -98,8 +98,17 @@ function cachedFor<T>(ttlMs: number, compute: () => Promise<T>): () => Promise<T
   };
 }
 
+export interface MetricsServer {
+  /** Where Prometheus scrapes: http://host:port/metrics. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const urlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
 /** /metrics on a listener of its own, so the public port never shows the process's insides. */
-async function serveMetrics(metrics: Metrics, listen: { port: number; host: string }): Promise<http.Server> {
+export async function serveMetrics(metrics: Metrics, listen: { port: number; host: string }): Promise<MetricsServer> {
   const server = http.createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: this port serves GET /metrics only\n');
@@ -114,19 +123,22 @@ async function serveMetrics(metrics: Metrics, listen: { port: number; host: stri
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => resolve());
   });
-  return server;
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${urlOf(listen.host, port)}/metrics`,
+    port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
-
-const urlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
 /** Builds the app and serves it, and /metrics on its own port; `stop` closes both, then runs `onStop`. */
 export async function startHttpServer<TContext extends BaseContext & RequestScope>(
   listen: { port: number; host: string; metricsPort: number; trustProxy?: false | number | string[] },
   options: HttpServerOptions<TContext>,
-): Promise<RunningService & { app: FastifyInstance }> {
+): Promise<RunningService & { app: FastifyInstance; metrics: Metrics }> {
   const { app, metrics } = await buildHttpApp(options, { trustProxy: listen.trustProxy ?? false });
   await app.listen({ port: listen.port, host: listen.host });
-  let metricsServer: http.Server;
+  let metricsServer: MetricsServer;
   try {
     metricsServer = await serveMetrics(metrics, { port: listen.metricsPort, host: listen.host });
   } catch (error) {
@@ -136,11 +148,12 @@ export async function startHttpServer<TContext extends BaseContext & RequestScop
   const port = (app.server.address() as AddressInfo).port;
   return {
     app,
+    metrics,
     port,
     url: urlOf(listen.host, port),
-    metricsUrl: `${urlOf(listen.host, (metricsServer.address() as AddressInfo).port)}/metrics`,
+    metricsUrl: metricsServer.url,
     async stop() {
-      await Promise.all([app.close(), new Promise((resolve) => metricsServer.close(resolve))]);
+      await Promise.all([app.close(), metricsServer.close()]);
       await options.onStop?.();
     },
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ErrorCode, isClientErrorCode } from './errors';
 import type { Logger } from './logger';
 
@@ -79,6 +79,31 @@ export function createMetrics(service: string) {
       help: 'MongoDB command latency by command name and outcome.',
       labelNames: ['command', 'outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    streamEvents: new Counter({
+      name: 'chirp_stream_events_total',
+      help: 'Change-stream events handled, by stream.',
+      labelNames: ['stream'],
+      registers: [registry],
+    }),
+    streamLag: new Histogram({
+      name: 'chirp_stream_lag_seconds',
+      help: 'Delay from a write to the handling of its change-stream event, by stream.',
+      labelNames: ['stream'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    streamLeaseHeld: new Gauge({
+      name: 'chirp_stream_worker_lease_held',
+      help: 'Whether this process holds the lease of a stream worker (1) or not (0).',
+      labelNames: ['worker'],
+      registers: [registry],
+    }),
+    streamRebuilds: new Counter({
+      name: 'chirp_stream_worker_rebuilds_total',
+      help: 'Rebuilds of what a stream worker derives, by worker and reason.',
+      labelNames: ['worker', 'reason'],
       registers: [registry],
     }),
   };

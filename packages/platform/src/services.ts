@@ -26,6 +26,8 @@ export interface SubgraphEntry extends ProcessEntry {
   sdl: string;
   /** Subgraphs this one calls while serving, which must be up before it starts. */
   calls: readonly string[];
+  /** Whether it has stream workers (src/worker.ts runs them alone, `npm run worker`). */
+  workers: boolean;
 }
 
 export const GATEWAY: ProcessEntry = {
@@ -38,7 +40,11 @@ export const GATEWAY: ProcessEntry = {
   metricsPortVariable: 'METRICS_PORT',
 };
 
-function subgraph<TName extends string>(name: TName, port: number, calls: readonly string[] = []): SubgraphEntry & { name: TName } {
+function subgraph<TName extends string>(
+  name: TName,
+  port: number,
+  { calls = [], workers = false }: { calls?: readonly string[]; workers?: boolean } = {},
+): SubgraphEntry & { name: TName } {
   const upper = name.toUpperCase();
   return {
     name,
@@ -53,11 +59,16 @@ function subgraph<TName extends string>(name: TName, port: number, calls: readon
     dbVariable: `${upper}_DB_NAME`,
     sdl: `schema/${name}.graphql`,
     calls,
+    workers,
   };
 }
 
 /** In the order they start: a subgraph comes after those it calls. */
-export const SUBGRAPHS = [subgraph('auth', 4001), subgraph('posts', 4002), subgraph('users', 4003, ['auth'])] as const;
+export const SUBGRAPHS = [
+  subgraph('auth', 4001),
+  subgraph('posts', 4002, { workers: true }),
+  subgraph('users', 4003, { calls: ['auth'] }),
+] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];
 
@@ -75,12 +86,12 @@ export function localSubgraphUrl(entry: SubgraphEntry, port = entry.defaultPort)
 /** Every process, gateway last: it starts once the subgraphs answer. */
 export const PROCESSES: readonly ProcessEntry[] = [...SUBGRAPHS, GATEWAY];
 
-/** `main` starts a process's server; `lambda` exports its AWS Lambda handler. */
-export type EntryKind = 'main' | 'lambda';
+/** `main` starts a process's server; `lambda` exports its AWS Lambda handler; `worker` runs its stream workers alone. */
+export type EntryKind = 'main' | 'lambda' | 'worker';
 
 /**
  * A process's entry point in TypeScript, relative to the repository. npm start
- * runs `main` through tsx; the build bundles either (tools/bundle.ts).
+ * runs `main` through tsx; the build bundles each (tools/bundle.ts).
  */
 export function sourceEntry(entry: ProcessEntry, kind: EntryKind = 'main'): string {
   return `${entry.directory}/src/${kind}.ts`;

@@ -53,21 +53,24 @@ export async function pingDatabase(connection: Connection, timeoutMs: number): P
   }
 }
 
-/** The sort that matches a `(createdAt, _id)` cursor. */
-export function pageSort(order: SortOrder): { createdAt: 1 | -1; _id: 1 | -1 } {
+/**
+ * The sort that matches a `(createdAt, id)` cursor. `idField` names the field that holds the item's id:
+ * `_id` for a collection of the items themselves, another for a collection that lists them (a timeline).
+ */
+export function pageSort(order: SortOrder, idField = '_id'): Record<string, 1 | -1> {
   const direction = order === 'newest-first' ? -1 : 1;
-  return { createdAt: direction, _id: direction };
+  return { createdAt: direction, [idField]: direction };
 }
 
 /** The filter for the items after `cursor` in `order`, to be combined with the list's own filter. */
-export function afterCursorFilter(cursor: CursorPosition | null, order: SortOrder): Record<string, unknown> {
+export function afterCursorFilter(cursor: CursorPosition | null, order: SortOrder, idField = '_id'): Record<string, unknown> {
   if (!cursor) return {};
   const beyond = order === 'newest-first' ? '$lt' : '$gt';
   const id = new mongoose.Types.ObjectId(cursor.id);
   return {
     $or: [
       { createdAt: operator({ [beyond]: cursor.createdAt }) },
-      { createdAt: cursor.createdAt, _id: operator({ [beyond]: id }) },
+      { createdAt: cursor.createdAt, [idField]: operator({ [beyond]: id }) },
     ],
   };
 }

@@ -26,9 +26,13 @@ import {
   runService,
   SERVICE_CREDENTIAL_HEADER,
   verifyServiceCredential,
+  createMetrics,
+  serveMetrics,
+  type Metrics,
 } from '@chirp/platform';
 import { connectDatabase, pingDatabase } from './db';
 import { instrumentMongo } from './mongo-metrics';
+import { startStreamWorker, type RunningWorker, type StreamWorkerSpec } from './stream-worker';
 import { SUBGRAPH_MAX_TOKENS, subgraphLimitsPlugin } from './subgraph-limits';
 
 /** A header sent twice arrives as an array; such a credential is not one we signed. */
@@ -62,11 +66,15 @@ export interface SubgraphModule<TConfig extends SubgraphConfig, TContext extends
   createModule(connection: Connection, config: TConfig): Promise<TModule>;
   /** Called for every request; loaders made here are the request's own. */
   createContext(request: SubgraphRequest, module: TModule): TContext;
+  /** The stream workers the subgraph runs beside serving (events.ts of the streams' owners), if any. */
+  workers?(module: TModule): StreamWorkerSpec[];
 }
 
 export interface RunningSubgraph extends RunningService {
   /** The subgraph's MongoDB connection, for tests that observe its commands. */
   connection: Connection;
+  /** Stops the stream workers only (`stop` stops them too), so that a test can drop databases under no writer. */
+  stopWorkers(): Promise<void>;
 }
 
 /** What a transport (HTTP, Lambda) tells of one call, before anything is believed. */
@@ -172,12 +180,95 @@ export async function startSubgraph<TConfig extends SubgraphConfig, TContext ext
       checkReady: () => pingDatabase(connection, READY_TIMEOUT_MS),
       onStop: () => connection.close(),
     });
-    logger.info({ url: service.url }, `${subgraph.name} subgraph ready`);
-    return { ...service, connection };
+    const workers = config.runWorkers ? await startWorkers(subgraph, config, logger, service.metrics) : noWorkers;
+    logger.info({ url: service.url, workers: workers.names }, `${subgraph.name} subgraph ready`);
+    return {
+      ...service,
+      connection,
+      stopWorkers: workers.stop,
+      async stop() {
+        await workers.stop();
+        await service.stop();
+      },
+    };
   } catch (error) {
     await connection.close();
     throw error;
   }
+}
+
+interface RunningWorkers extends RunningWorker {
+  names: string[];
+}
+
+const noWorkers: RunningWorkers = { names: [], stop: async () => undefined };
+
+/**
+ * Starts the subgraph's stream workers on a connection of their own, with a module of their own: their
+ * waiting change-stream reads and their writes never queue behind requests (nor requests behind them),
+ * and a request's MongoDB commands are the request's alone. Stopping is idempotent.
+ */
+async function startWorkers<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+  config: TConfig,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<RunningWorkers> {
+  if (!subgraph.workers) return noWorkers;
+  const connection = await connectDatabase(config.mongodbUri, config.dbName);
+  try {
+    instrumentMongo(connection, metrics);
+    const specs = subgraph.workers(await subgraph.createModule(connection, config));
+    const options = { connection, logger, metrics, leaseMs: config.workerLeaseMs };
+    const running = await Promise.all(specs.map((spec) => startStreamWorker(spec, options)));
+    let stopped: Promise<void> | undefined;
+    return {
+      names: specs.map(({ name }) => name),
+      stop: () =>
+        (stopped ??= Promise.all(running.map((worker) => worker.stop())).then(() => connection.close())),
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
+
+/**
+ * A subgraph's stream workers in a process of their own, with /metrics and nothing else to serve:
+ * where nothing runs between requests (AWS Lambda), they need a long-lived home (docs/deploy-aws.md).
+ */
+export async function startSubgraphWorkers<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+  config: TConfig,
+): Promise<RunningService> {
+  const service = `${subgraph.name}-worker`;
+  const logger = createLogger(service, config.logLevel);
+  const metrics = createMetrics(service);
+  const metricsServer = await serveMetrics(metrics, { port: config.metricsPort, host: config.host });
+  try {
+    const workers = await startWorkers(subgraph, config, logger, metrics);
+    if (workers.names.length === 0) throw new Error(`the ${subgraph.name} subgraph has no stream workers`);
+    logger.info({ metricsUrl: metricsServer.url, workers: workers.names }, `${subgraph.name} workers running`);
+    return {
+      url: metricsServer.url,
+      port: metricsServer.port,
+      metricsUrl: metricsServer.url,
+      async stop() {
+        await workers.stop();
+        await metricsServer.close();
+      },
+    };
+  } catch (error) {
+    await metricsServer.close();
+    throw error;
+  }
+}
+
+/** The process of a subgraph's stream workers alone (src/worker.ts, `npm run worker`). */
+export function runSubgraphWorkers<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+): void {
+  runService(`${subgraph.name}-worker`, () => startSubgraphWorkers(subgraph, subgraph.loadConfig(process.env)));
 }
 
 /** A subgraph's process (src/main.ts): configured from the environment, stopped cleanly on SIGINT or SIGTERM. */

@@ -1,3 +1,4 @@
+export * from './eventually';
 export * from './factories';
 export * from './free-port';
 export * from './graphql-client';

@@ -82,7 +82,10 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       for (const extra of extraGateways) await extra.stop();
       await stack.gateway.stop();
       // A test may have stopped a subgraph (its connection is then closed), or replaced it with a new one.
-      for (const subgraph of SUBGRAPHS.map(({ name }) => stack[name]).filter((running) => running.connection.readyState === 1)) {
+      const running = SUBGRAPHS.map(({ name }) => stack[name]).filter((subgraph) => subgraph.connection.readyState === 1);
+      // No worker may write while the databases are dropped, or it would bring one back.
+      for (const subgraph of running) await subgraph.stopWorkers();
+      for (const subgraph of running) {
         await subgraph.connection.dropDatabase();
         await subgraph.stop();
       }

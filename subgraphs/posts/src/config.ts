@@ -1,7 +1,18 @@
-import { readSubgraphConfig, subgraphEntry, type Env, type SubgraphConfig } from '@chirp/platform';
+import { readDbName, readInt, readSubgraphConfig, subgraphEntry, type Env, type SubgraphConfig } from '@chirp/platform';
 
-export type PostsConfig = SubgraphConfig;
+const USERS = subgraphEntry('users');
+
+export interface PostsConfig extends SubgraphConfig {
+  /** Authors with more followers than this have their posts merged into feeds when read, not fanned out. */
+  highFollowerThreshold: number;
+  /** The users subgraph's database, whose follow stream (and nothing else) the timeline worker reads. */
+  usersDbName: string;
+}
 
 export function loadPostsConfig(env: Env): PostsConfig {
-  return readSubgraphConfig(env, subgraphEntry('posts'));
+  return {
+    ...readSubgraphConfig(env, subgraphEntry('posts')),
+    highFollowerThreshold: readInt(env, 'FANOUT_FOLLOWER_THRESHOLD', 10_000, 0, 10_000_000),
+    usersDbName: readDbName(env, USERS.dbVariable, USERS.defaultDb),
+  };
 }

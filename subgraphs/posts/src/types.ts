@@ -1,8 +1,4 @@
-/**
- * A user as this subgraph knows one: by id; `followingIds` arrives from the
- * users subgraph (through the gateway) when the feed is asked for.
- */
+/** A user as this subgraph knows one: by id only; the auth subgraph holds the rest. */
 export interface UserRef {
   id: string;
-  followingIds?: string[];
 }

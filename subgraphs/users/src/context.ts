@@ -5,8 +5,6 @@ import type { UserStats } from './repositories/follow-repository';
 
 export interface Loaders {
   stats: DataLoader<string, UserStats>;
-  /** Whom each user follows, whole; FollowService.followingIds asks it for the viewer alone. */
-  followingIds: DataLoader<string, string[]>;
   /** Keyed by the followee; only made for a signed-in viewer. */
   followedByViewer: DataLoader<string, boolean> | null;
 }
@@ -26,7 +24,6 @@ export function createContext(request: SubgraphRequest, { repositories, services
         const found = new Map((await follows.statsByIds(ids)).map((stats) => [stats.id, stats]));
         return ids.map((id) => found.get(id) ?? { id, followersCount: 0, followingCount: 0 });
       }),
-      followingIds: new DataLoader((ids) => follows.followingIds(ids)),
       followedByViewer: viewerEdgeLoader(request.viewer, follows.followedAmong),
     },
     services,

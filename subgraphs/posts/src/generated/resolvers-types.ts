@@ -157,9 +157,10 @@ export type User = {
   /**
    * The home timeline: posts by everyone this user follows and by the user
    * themself, newest first. Only its owner may read it; anyone else gets FORBIDDEN.
+   * The user's own posts show at once; a followed account's post within about a
+   * second (timelines are written by a worker as posts are made).
    */
   feed: PostConnection;
-  followingIds: Array<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
   /** This user's posts, newest first. */
   posts: PostConnection;
@@ -269,9 +270,7 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['Post'], {"id":true}> );
   User:
     ( { __typename: 'User' }
-    & GraphQLRecursivePick<FederationTypes['User'], {"id":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['User'], {"followingIds":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
 }>;
 
 

@@ -43,7 +43,7 @@ export async function createPostRepository(connection: Connection) {
       return docs.map(toRecord);
     },
 
-    /** Newest first, by any of `authorIds`: one author's posts, or a feed. */
+    /** Newest first, by any of `authorIds`: one author's posts, or the part of a feed its timeline does not hold. */
     async pageByAuthors(authorIds: readonly string[], request: PageRequest): Promise<PostRecord[]> {
       const docs = await Post.find({
         authorId: operator({ $in: authorIds.map(toObjectId) }),
@@ -53,6 +53,12 @@ export async function createPostRepository(connection: Connection) {
         .limit(request.first + 1)
         .lean();
       return docs.map(toRecord);
+    },
+
+    /** Everyone who has written a post; of `among`, when given. */
+    async authors(among?: readonly string[]): Promise<string[]> {
+      const filter = among ? { authorId: operator({ $in: among.map(toObjectId) }) } : {};
+      return (await Post.distinct('authorId', filter)).map(String);
     },
 
     /** Edits only if `authorId` wrote the post; null when no such post by that author exists (any more). */

@@ -7,8 +7,8 @@ export const User: UserResolvers = {
     const page = parsePageArgs(first, after);
     return toConnection(await services.posts.byAuthor(user.id, page), page.first);
   },
-  feed: async (user, { first, after }, { viewer, services }) => {
+  feed: async (user, { first, after }, { viewer, loaders, services }) => {
     const page = parsePageArgs(first, after);
-    return toConnection(await services.posts.feed(viewer, user, page), page.first);
+    return toConnection(await services.timelines.feed(viewer, user.id, page, loaders), page.first);
   },
 };

@@ -4,7 +4,6 @@ import type { Loaders } from '../context';
 import type { CommentRecord, CommentRepository } from '../repositories/comment-repository';
 import type { LikeRepository } from '../repositories/like-repository';
 import type { PostRecord, PostRepository } from '../repositories/post-repository';
-import type { UserRef } from '../types';
 import { validateContent } from './validation';
 
 export type PostService = ReturnType<typeof createPostService>;
@@ -87,13 +86,6 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
       const unliked = await posts.increment(id, 'likeCount', -1);
       if (!unliked) throw notFound('Post not found');
       return unliked;
-    },
-
-    /** The home feed: the owner's own posts and those of everyone they follow. Only its owner may read it. */
-    feed(viewer: Viewer | null, user: UserRef, page: PageRequest): Promise<PostRecord[]> {
-      const owner = requireViewer(viewer);
-      if (owner.id !== user.id) throw forbidden('Only its owner can read a feed');
-      return posts.pageByAuthors([user.id, ...(user.followingIds ?? [])], page);
     },
 
     /** A malformed id is BAD_USER_INPUT; an id that matches no post, null. */

@@ -50,8 +50,6 @@ export type User = {
   /** Most recently followed first. */
   following: UserConnection;
   followingCount: Scalars['Int']['output'];
-  /** Everyone this user follows, for the posts subgraph's feed. Not part of the public graph. */
-  followingIds: Array<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
 };
 
@@ -215,7 +213,6 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   followersCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowingArgs, 'first'>>;
   followingCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  followingIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 

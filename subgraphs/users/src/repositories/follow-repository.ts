@@ -101,14 +101,6 @@ export async function createFollowRepository(connection: Connection) {
     followers: (userId: string, request: PageRequest) => page({ followeeId: toObjectId(userId) }, 'followerId', request),
     following: (userId: string, request: PageRequest) => page({ followerId: toObjectId(userId) }, 'followeeId', request),
 
-    /** Everyone each of `userIds` follows, in the order of `userIds`. */
-    async followingIds(userIds: readonly string[]): Promise<string[][]> {
-      const docs = await Follow.find({ followerId: operator({ $in: userIds.map(toObjectId) }) }, { followerId: 1, followeeId: 1, _id: 0 }).lean();
-      const byFollower = new Map<string, string[]>(userIds.map((id) => [id, []]));
-      for (const doc of docs) byFollower.get(String(doc.followerId))?.push(String(doc.followeeId));
-      return userIds.map((id) => byFollower.get(id) ?? []);
-    },
-
     /** Which of `followeeIds` the follower follows. */
     async followedAmong(followerId: string, followeeIds: readonly string[]): Promise<Set<string>> {
       const docs = await Follow.find(

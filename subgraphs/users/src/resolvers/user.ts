@@ -17,5 +17,4 @@ export const User: UserResolvers = {
     const page = parsePageArgs(first, after);
     return toConnection(await services.follows.following(id, page), page.first, toUser);
   },
-  followingIds: ({ id }, _args, { viewer, loaders, services }) => services.follows.followingIds(viewer, id, loaders),
 };

@@ -57,17 +57,5 @@ export function createFollowService(follows: FollowRepository, directory: UserDi
     async following(userId: string, page: PageRequest): Promise<FollowEdge[]> {
       return isObjectId(userId) ? follows.following(userId, page) : [];
     },
-
-    /**
-     * Whom `userId` follows, whole, for the posts subgraph's `feed` (its @requires). A feed is its
-     * owner's alone, so only the viewer's own list is read and anyone else's is empty: otherwise any
-     * caller of this subgraph could take a whole follow list in one `_entities` call, past the paging
-     * and cost limits of `following`, and the gateway would fetch it for every refused `user(id) { feed }`.
-     * Empty rather than an error, so that the posts subgraph's own FORBIDDEN or UNAUTHENTICATED stays
-     * what a client sees.
-     */
-    async followingIds(viewer: Viewer | null, userId: string, loaders: Loaders): Promise<string[]> {
-      return userId === viewer?.id ? loaders.followingIds.load(userId) : [];
-    },
   };
 }
