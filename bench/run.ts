@@ -3,8 +3,8 @@
  * core time, as in production), a seeded dataset, then autocannon against each
  * scenario in turn, the same connections and duration for all, in one run.
  *
- *   npm run bench                 # 1,000 users, 100,000 posts, 20 s per scenario
- *   npm run bench -- --quick      # 200 users, 5,000 posts, 4 s per scenario: under 60 s
+ *   npm run bench                 # 1,000 users, 100,000 posts, 20 s per scenario; feeds at 10, 1,000, 5,000 follows; fan-out to 10,000
+ *   npm run bench -- --quick      # 200 users, 5,000 posts, 4 s per scenario; feeds at 10, 200, 1,000 follows; fan-out to 1,000
  *   npm run bench -- --profile    # also CPU profiles of the gateway and the subgraphs, summarised
  *
  * MONGODB_URI points it at a real MongoDB (databases bench_auth, bench_users,
@@ -38,8 +38,11 @@ import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
 // Not the package's index: that loads jest's globals, which exist only under jest.
 import { freePortsEnv } from '@chirp/test-kit/system-process';
+import { eventually } from '@chirp/test-kit/eventually';
+import { graphqlClient } from '@chirp/test-kit/graphql-client';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, type DatasetSize } from './seed';
+import { FAN_OUT_POLL_MS, measureFanOut, percentile, seedTimelineAccounts, setUpTimelines, type FanOutSample, type TimelineSize } from './timelines';
 
 const RESULTS_FILE = path.join(REPOSITORY_ROOT, 'bench/results.json');
 const DOC_FILE = path.join(REPOSITORY_ROOT, 'docs/BENCHMARKS.md');
@@ -52,6 +55,9 @@ const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, pro
 const quick = flags.quick ?? false;
 const SIZE: DatasetSize = quick ? { users: 200, posts: 5_000, followsPerUser: 20 } : { users: 1_000, posts: 100_000, followsPerUser: 100 };
 const SECONDS = quick ? { warmUp: 1, measure: 4 } : { warmUp: 5, measure: 20 };
+const TIMELINES: TimelineSize = quick
+  ? { viewerFollows: [10, 200, 1_000], posters: 5, postsEach: 6, fanOutFollowers: 1_000, fanOutPosts: 5 }
+  : { viewerFollows: [10, 1_000, 5_000], posters: 5, postsEach: 6, fanOutFollowers: 10_000, fanOutPosts: 20 };
 
 const children: ChildProcess[] = [];
 const processes = new Map<string, ChildProcess>();
@@ -164,15 +170,35 @@ const FEED = 'query Feed($first: Int!) { me { feed(first: $first) { edges { node
 /** What GET /posts-api/v1/feed runs, so (c) compares the REST adapter with nothing else. */
 const REST_EQUIVALENT_FEED = REST_FEED.document;
 const CREATE_POST = 'mutation CreatePost($content: String!) { createPost(input: { content: $content }) { id } }';
+/** Issue 13's feed: one page of a home timeline, with each post's author. */
+const TIMELINE_FEED = 'query TimelineFeed($first: Int!) { me { feed(first: $first) { edges { node { id content author { username } } } } } }';
+
+/** MongoDB commands so far by command name (count, seconds), from /metrics on the given metrics ports. */
+async function mongoCommandStats(ports: number[]): Promise<Map<string, { count: number; seconds: number }>> {
+  const stats = new Map<string, { count: number; seconds: number }>();
+  for (const port of ports) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const [, kind, labels, value] of text.matchAll(/^chirp_mongodb_command_duration_seconds_(count|sum)\{([^}]*)\} (\S+)/gm)) {
+      const command = /command="([^"]*)"/.exec(labels!)?.[1] ?? '?';
+      const entry = stats.get(command) ?? { count: 0, seconds: 0 };
+      if (kind === 'count') entry.count += Number(value);
+      else entry.seconds += Number(value);
+      stats.set(command, entry);
+    }
+  }
+  return stats;
+}
 
 /** The subgraphs' MongoDB commands so far, from /metrics on their metrics ports. */
 async function mongoCommands(ports: number[]): Promise<number> {
-  let total = 0;
-  for (const port of ports) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    for (const match of text.matchAll(/^chirp_mongodb_command_duration_seconds_count\{[^}]*\} (\d+)/gm)) total += Number(match[1]);
-  }
-  return total;
+  return [...(await mongoCommandStats(ports)).values()].reduce((sum, { count }) => sum + count, 0);
+}
+
+/** Whether the posts subgraph's timeline worker has finished a rebuild (its first start's, here). */
+async function timelinesRebuilt(metricsPort: number): Promise<void> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const rebuilds = [...text.matchAll(/^chirp_stream_worker_rebuilds_total\{[^}]*worker="timelines"[^}]*\} (\S+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  if (rebuilds < 1) throw new Error('the timeline worker has not finished its first rebuild');
 }
 
 function machine() {
@@ -189,6 +215,30 @@ function machine() {
 const cpuShares = (s: Measured) => Object.entries(s.cpuMsPerRequest).map(([name, ms]) => `${name} ${ms}`).join(', ');
 
 const TARGETS = { gatewayVsDirect: 0.35, feedVsUser: 0.4, restVsGraphql: 0.9 };
+/** Issue 13: feed p50 at the most follows at most 1.5× that at the fewest; that feed ≥ 40 % of (a) through the gateway; fan-out p99 under 2 s. */
+const TIMELINE_TARGETS = { p50Growth: 1.5, feedVsUser: 0.4, fanOutP99Ms: 2000 };
+
+function summariseFanOut(samples: FanOutSample[]) {
+  const of = (pick: (sample: FanOutSample) => number) => {
+    const values = samples.map(pick);
+    return { p50: Math.round(percentile(values, 0.5)), p99: Math.round(percentile(values, 0.99)), max: Math.round(Math.max(...values)) };
+  };
+  return { lastEntryMs: of((s) => s.lastEntryMs), firstEntryMs: of((s) => s.firstEntryMs), createMs: of((s) => s.createMs) };
+}
+
+type FanOutResult = ReturnType<typeof summariseFanOut> & {
+  followers: number;
+  posts: number;
+  pollMs: number;
+  postsMongoCommandsPerPost: Record<string, { count: number; ms: number }>;
+  cpuMsPerPost: Record<string, number>;
+};
+
+const fanOutLine = (f: FanOutResult) =>
+  `last entry p50 ${f.lastEntryMs.p50} ms, p99 ${f.lastEntryMs.p99} ms (max ${f.lastEntryMs.max}); first entry (the author's own) p50 ${f.firstEntryMs.p50} ms; ` +
+  `createPost answered p50 ${f.createMs.p50} ms. Per post: posts process's MongoDB commands ${Object.entries(f.postsMongoCommandsPerPost)
+    .map(([command, { count, ms }]) => `${command} ${count} (${ms} ms)`)
+    .join(', ')}; CPU ms ${Object.entries(f.cpuMsPerPost).map(([name, ms]) => `${name} ${ms}`).join(', ')}`;
 
 function resultsMarkdown(results: {
   command: string;
@@ -198,13 +248,23 @@ function resultsMarkdown(results: {
   scenarios: Measured[];
   ratios: Record<keyof typeof TARGETS, number>;
   mongoCommandsPerFeed: { first20: number; first100: number };
+  timelines: {
+    size: TimelineSize;
+    feeds: { follows: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; shareOfUserLookup: number }[];
+    p50Growth: number;
+    fanOut: FanOutResult;
+  };
 }): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
-  const { ratios, mongoCommandsPerFeed: counts } = results;
+  const n = (x: number) => x.toLocaleString('en');
+  const { ratios, mongoCommandsPerFeed: counts, timelines } = results;
+  const [fewest, most] = [timelines.feeds[0]!, timelines.feeds.at(-1)!];
+  const { fanOut } = timelines;
   return [
     `\`${results.command}\`, ${results.date}. Machine: ${results.machine.cpu}, ${results.machine.memory}, ${results.machine.os}, Node ${results.machine.node}; ${results.machine.mongodb}.`,
     `Dataset: ${Object.entries(results.dataset).map(([name, n]) => `${n.toLocaleString('en')} ${name}`).join(', ')}. ${CONNECTIONS} connections, ${SECONDS.measure} s per scenario after ${SECONDS.warmUp} s of warm-up.`,
+    `Home timelines: ${n(Math.max(timelines.size.fanOutFollowers, ...timelines.size.viewerFollows))} more accounts; viewers following ${timelines.size.viewerFollows.map(n).join(', ')} of them (edges written into \`follows\`), ${timelines.size.posters} of the followed posting ${timelines.size.postsEach} posts each through the gateway; an author with ${n(timelines.size.fanOutFollowers)} of them as followers.`,
     '',
     '| scenario | requests/s | p50 ms | p99 ms | requests | failures | CPU ms per request by process |',
     '|---|---:|---:|---:|---:|---:|---|',
@@ -216,6 +276,11 @@ function resultsMarkdown(results: {
     `| (b) feed page ≥ 40 % of (a) through the gateway | ${pct(ratios.feedVsUser)} | ${verdict(ratios.feedVsUser >= TARGETS.feedVsUser)} |`,
     `| (c) REST feed ≥ 90 % of the GraphQL feed | ${pct(ratios.restVsGraphql)} | ${verdict(ratios.restVsGraphql >= TARGETS.restVsGraphql)} |`,
     `| MongoDB commands per feed request, 20 vs 100 | ${counts.first20} vs ${counts.first100} | ${verdict(counts.first20 === counts.first100)} |`,
+    `| (e) home timeline feed p50 at ${n(most.follows)} follows ≤ 1.5× at ${n(fewest.follows)} | ${most.p50Ms} vs ${fewest.p50Ms} ms: ${timelines.p50Growth}× | ${verdict(timelines.p50Growth <= TIMELINE_TARGETS.p50Growth)} |`,
+    `| (e) home timeline feed at ${n(most.follows)} follows ≥ 40 % of (a) through the gateway | ${pct(most.shareOfUserLookup)} (${timelines.feeds.map((f) => `${n(f.follows)}: ${pct(f.shareOfUserLookup)}`).join(', ')}) | ${verdict(most.shareOfUserLookup >= TIMELINE_TARGETS.feedVsUser)} |`,
+    `| (f) fan-out of one post to ${n(fanOut.followers)} followers, p99 < 2 s (${fanOut.posts} posts) | p99 ${fanOut.lastEntryMs.p99} ms, p50 ${fanOut.lastEntryMs.p50} ms | ${verdict(fanOut.lastEntryMs.p99 < TIMELINE_TARGETS.fanOutP99Ms)} |`,
+    '',
+    `(f) in detail, from sending createPost through the gateway, \`timeline_entries\` of the post counted every ${fanOut.pollMs} ms: ${fanOutLine(fanOut)}.`,
   ].join('\n');
 }
 
@@ -238,7 +303,8 @@ async function main(): Promise<void> {
   const mongodbUri = await startMongo();
   console.log(`MongoDB at ${mongodbUri}; seeding ${JSON.stringify(SIZE)}…`);
   const dataset = await seedDataset(mongodbUri, DB_NAMES, SIZE);
-  console.log(`seeded ${JSON.stringify(dataset.counts)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const timelineAccounts = await seedTimelineAccounts(mongodbUri, DB_NAMES.auth, TIMELINES);
+  console.log(`seeded ${JSON.stringify(dataset.counts)} and ${timelineAccounts.pool.length + timelineAccounts.viewers.length + 1} timeline accounts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -264,6 +330,11 @@ async function main(): Promise<void> {
   const gateway = launch(GATEWAY.name, sourceEntry(GATEWAY), env, profiled(GATEWAY.name));
   await waitUntilHealthy(GATEWAY.name, portOf(GATEWAY));
   console.log(`system up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The timeline worker's first start rebuilds every timeline from the seeded posts and follows: nothing
+  // is measured until it is done, or every scenario would share the database with it.
+  const postsMetricsPort = Number(ports[subgraphEntry('posts').metricsPortVariable]);
+  await eventually(() => timelinesRebuilt(postsMetricsPort), { timeoutMs: 30 * 60_000, intervalMs: 500 });
+  console.log(`timelines rebuilt from the seeded data after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const issue = createTokenIssuer(keys.privateKey, 86_400);
   const tokens = dataset.userIds.map((id) => `Bearer ${issue(id).token}`);
@@ -272,13 +343,13 @@ async function main(): Promise<void> {
   const viaGateway = `http://127.0.0.1:${portOf(GATEWAY)}`;
   // A direct subgraph call carries the service credential, as the gateway's do (the gateway ignores it).
   const signCredential = createCredentialSigner(serviceSecret, 'bench');
-  const graphql = (query: string, variables: () => Record<string, unknown>, signedIn: boolean) => (): Request => ({
+  const graphql = (query: string, variables: () => Record<string, unknown>, signedIn: boolean | (() => string)) => (): Request => ({
     method: 'POST',
     path: '/graphql',
     headers: {
       ...json,
       [SERVICE_CREDENTIAL_HEADER]: signCredential(null),
-      ...(signedIn ? { authorization: pick(tokens) } : {}),
+      ...(signedIn ? { authorization: signedIn === true ? pick(tokens) : signedIn() } : {}),
     },
     body: graphqlBody(query, variables()),
   });
@@ -311,21 +382,76 @@ async function main(): Promise<void> {
     );
   }
 
+  // Home timelines (issue 13): follow edges written into the users database, projected by the worker,
+  // posts fanned out to three viewers following 10, 1,000 and 5,000 accounts (fewer in --quick).
+  const tokenOf = (id: { toString(): string }) => issue(String(id)).token;
+  const timelineSetUp = await setUpTimelines({
+    uri: mongodbUri,
+    dbNames: DB_NAMES,
+    accounts: timelineAccounts,
+    size: TIMELINES,
+    graphql: graphqlClient(`${viaGateway}/graphql`),
+    tokenOf,
+    log: console.log,
+  });
+  const viewerTokens = timelineAccounts.viewers.map((id) => `Bearer ${tokenOf(id)}`);
+
   const scenarios: [string, string, () => Request][] = [
     ['(a) user(id) { username }, auth subgraph directly', direct, graphql(USER, anyUser, false)],
     ['(a) user(id) { username }, through the gateway', viaGateway, graphql(USER, anyUser, false)],
     ['(b) feed page of 20 with author, counts, likedByViewer (GraphQL)', viaGateway, graphql(FEED, () => ({ first: 20 }), true)],
     ['(c) REST GET /posts-api/v1/feed', viaGateway, () => ({ method: 'GET', path: '/posts-api/v1/feed', headers: { authorization: pick(tokens) } })],
     ['(c) the same feed page in GraphQL', viaGateway, graphql(REST_EQUIVALENT_FEED, () => ({ first: 20 }), true)],
-    ['(d) createPost', viaGateway, graphql(CREATE_POST, () => ({ content: `Bench post at ${Date.now()}` }), true)],
+    ...TIMELINES.viewerFollows.map((follows, v): [string, string, () => Request] => [
+      `(e) home timeline, feed(first: 20) { id content author { username } }, viewer following ${follows.toLocaleString('en')}`,
+      viaGateway,
+      graphql(TIMELINE_FEED, () => ({ first: 20 }), () => viewerTokens[v]!),
+    ]),
   ];
   const measured: Measured[] = [];
-  for (const [label, base, next] of scenarios) {
+  const run = async (label: string, base: string, next: () => Request) => {
     await measure(label, base, next, SECONDS.warmUp);
     const result = await measure(label, base, next, SECONDS.measure);
     console.log(`${label}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; CPU ms/request: ${cpuShares(result)}${result.failures ? `, ${result.failures} FAILURES` : ''}`);
     measured.push(result);
-  }
+    return result;
+  };
+  for (const [label, base, next] of scenarios) await run(label, base, next);
+
+  // Fan-out of one post to fanOutFollowers timelines, timed alone (before (d), whose posts the worker
+  // fans out for a long while after), with the worker's MongoDB commands and each process's CPU around it.
+  console.log(`fan-out: ${TIMELINES.fanOutPosts} posts by an author with ${TIMELINES.fanOutFollowers.toLocaleString('en')} followers, one at a time…`);
+  const [commandsBefore, cpuBefore] = [await mongoCommandStats([postsMetricsPort]), cpuTimes()];
+  const fanOutSamples = await measureFanOut({
+    uri: mongodbUri,
+    dbNames: DB_NAMES,
+    accounts: timelineAccounts,
+    size: TIMELINES,
+    graphql: graphqlClient(`${viaGateway}/graphql`),
+    tokenOf,
+  });
+  const [commandsAfter, cpuAfter] = [await mongoCommandStats([postsMetricsPort]), cpuTimes()];
+  const perPost = (x: number) => Math.round((10 * x) / fanOutSamples.length) / 10;
+  const fanOut = {
+    followers: TIMELINES.fanOutFollowers,
+    posts: fanOutSamples.length,
+    pollMs: FAN_OUT_POLL_MS,
+    ...summariseFanOut(fanOutSamples),
+    samples: fanOutSamples.map((sample) => Object.fromEntries(Object.entries(sample).map(([name, ms]) => [name, Math.round(ms)])) as unknown as FanOutSample),
+    /** The posts process's MongoDB commands per post (the worker's, and createPost's one insert), by command. */
+    postsMongoCommandsPerPost: Object.fromEntries(
+      [...commandsAfter]
+        .map(([command, { count, seconds }]) => {
+          const before = commandsBefore.get(command) ?? { count: 0, seconds: 0 };
+          return [command, { count: perPost(count - before.count), ms: perPost(1000 * (seconds - before.seconds)) }] as const;
+        })
+        .filter(([, { count }]) => count > 0),
+    ),
+    cpuMsPerPost: Object.fromEntries([...cpuAfter].map(([name, ms]) => [name, perPost(ms - (cpuBefore.get(name) ?? 0))])),
+  };
+  console.log(`fan-out to ${fanOut.followers.toLocaleString('en')}: ${fanOutLine(fanOut)}`);
+
+  await run('(d) createPost', viaGateway, graphql(CREATE_POST, () => ({ content: `Bench post at ${Date.now()}` }), true));
 
   // Profiles are written as each process exits.
   await stop(gateway);
@@ -342,8 +468,23 @@ async function main(): Promise<void> {
     writeDocBlock('bench:profile', `\`npm run bench -- ${process.argv.slice(2).join(' ')}\`, the gateway:\n\n${profileMarkdown(profiles.gateway!)}`);
   }
 
-  const [aDirect, aGateway, feed, rest, restGraphql] = measured as [Measured, Measured, Measured, Measured, Measured];
+  const [aDirect, aGateway, feed, rest, restGraphql, ...timelineMeasured] = measured as [Measured, Measured, Measured, Measured, Measured, ...Measured[]];
+  const timelineFeeds = timelineMeasured.slice(0, TIMELINES.viewerFollows.length);
   const ratio = (x: Measured, y: Measured) => Math.round((1000 * x.requestsPerSecond) / y.requestsPerSecond) / 1000;
+  const timelines = {
+    size: TIMELINES,
+    setUpMs: { projected: Math.round(timelineSetUp.projectedMs), fannedOut: Math.round(timelineSetUp.fannedOutMs) },
+    feeds: TIMELINES.viewerFollows.map((follows, v) => ({
+      follows,
+      requestsPerSecond: timelineFeeds[v]!.requestsPerSecond,
+      p50Ms: timelineFeeds[v]!.p50Ms,
+      p99Ms: timelineFeeds[v]!.p99Ms,
+      shareOfUserLookup: ratio(timelineFeeds[v]!, aGateway),
+    })),
+    /** p50 of the feed at the most follows over p50 at the fewest. */
+    p50Growth: Math.round((100 * timelineFeeds.at(-1)!.p50Ms) / timelineFeeds[0]!.p50Ms) / 100,
+    fanOut,
+  };
   const results = {
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -353,8 +494,9 @@ async function main(): Promise<void> {
     seconds: SECONDS,
     scenarios: measured,
     ratios: { gatewayVsDirect: ratio(aGateway, aDirect), feedVsUser: ratio(feed, aGateway), restVsGraphql: ratio(rest, restGraphql) },
-    targets: TARGETS,
+    targets: { ...TARGETS, timelines: TIMELINE_TARGETS },
     mongoCommandsPerFeed,
+    timelines,
     ...(flags.profile ? { profiles } : {}),
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import mongoose from 'mongoose';
 import { GATEWAY, localSubgraphUrl, PROCESSES, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
-import { freePortsEnv, freshEnv, graphqlClient, mongoUri, testDbName, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
+import { eventually, freePortsEnv, freshEnv, graphqlClient, mongoUri, testDbName, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
 import { buildProcesses, builtEntry } from '../../tools/build';
 import { waitUntilHealthy } from '../../tools/wait-until-healthy';
 
@@ -71,8 +71,11 @@ describe('npm run build', () => {
     await rm(outDir, { recursive: true, force: true });
   });
 
-  test('when it has run, then every process of the registry has its entry point, beside the files it reads', () => {
-    expect(entries).toEqual(PROCESSES.map((entry) => path.join(outDir, entry.name, 'main.js')));
+  test('when it has run, then every process of the registry has its entry point (and its workers\' where it has some), beside the files they read', () => {
+    const workers = new Set<string>(SUBGRAPHS.filter((subgraph) => subgraph.workers).map((subgraph) => subgraph.name));
+    expect(entries).toEqual(
+      PROCESSES.flatMap((entry) => [path.join(outDir, entry.name, 'main.js'), ...(workers.has(entry.name) ? [path.join(outDir, entry.name, 'worker.js')] : [])]),
+    );
     for (const subgraph of SUBGRAPHS) expect(existsSync(path.join(outDir, subgraph.name, subgraph.sdl))).toBe(true);
     expect(existsSync(path.join(outDir, GATEWAY.name, 'static/swagger-ui-bundle.js'))).toBe(true);
   });
@@ -92,8 +95,11 @@ describe('npm run build', () => {
     expect((await graphql('mutation { createPost(input: { content: "Hello from the build" }) { id } }', {}, { token: bob.token })).errors).toBeUndefined();
     expect((await graphql('mutation ($id: ID!) { follow(userId: $id) { id } }', { id: bob.user.id }, { token: alice.token })).errors).toBeUndefined();
 
-    const feed = await graphql('{ me { feed { edges { node { content author { username } } } } } }', {}, { token: alice.token });
-    expect(feed.data?.me.feed.edges).toEqual([{ node: { content: 'Hello from the build', author: { username: 'built_bob' } } }]);
+    // The posts process's timeline worker writes the follow's copy a moment later.
+    await eventually(async () => {
+      const feed = await graphql('{ me { feed { edges { node { content author { username } } } } } }', {}, { token: alice.token });
+      expect(feed.data?.me.feed.edges).toEqual([{ node: { content: 'Hello from the build', author: { username: 'built_bob' } } }]);
+    });
   });
 
   test('when /docs is asked for, then the built gateway serves Swagger UI from the assets beside it', async () => {

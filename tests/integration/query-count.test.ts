@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { CommandStartedEvent } from 'mongodb';
-import { createPost, follow, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
+import { Types } from 'mongoose';
+import { createPost, eventually, follow, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
 
 const FEED = `query ($first: Int) {
   me { feed(first: $first) { edges { node { id content author { username name } likeCount likedByViewer commentCount } } } }
@@ -80,7 +81,10 @@ beforeAll(async () => {
       await ok(`mutation ($id: ID!) { addComment(postId: $id, input: { content: "hi" }) { id } }`, { id: postId }, everyone[1]!);
     }
   }
-});
+  // Every post in the viewer's timeline (the worker writes it a moment after each), so both pages read the same.
+  const timeline = stack.posts.connection.collection('timeline_entries');
+  await eventually(async () => expect(await timeline.countDocuments({ ownerId: new Types.ObjectId(viewer.id) })).toBe(postIds.length), { timeoutMs: 60_000 });
+}, 120_000);
 
 afterAll(() => stack?.stop());
 

@@ -67,12 +67,13 @@ const timelineEntries = (posts: Connection, owner: TestUser) =>
   posts.collection('timeline_entries').countDocuments({ ownerId: new mongoose.Types.ObjectId(owner.id) });
 
 beforeAll(async () => {
-  stack = await startStack();
+  // The worker shares this process with the whole system: under load, a subgraph call can wait on it.
+  stack = await startStack({ SUBGRAPH_TIMEOUT_MS: '20000' });
 });
 
 afterAll(async () => {
   await stack.stop();
-});
+}, 60_000);
 
 describe('fan-out', () => {
   test('when an account posts, then the post reaches the feed of every follower, and of no one else', async () => {

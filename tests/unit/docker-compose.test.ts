@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { loadGatewayConfig } from '@chirp/gateway/config';
@@ -87,19 +88,42 @@ describe('docker-compose.yml', () => {
     expect(mongo.healthcheck?.test.join(' ')).toMatch(/rs\.initiate\(.*isWritablePrimary/);
   });
 
-  test('when the database users are made, then each service has its own, able to write its own database only', () => {
-    const init = readFileSync(path.join(REPOSITORY_ROOT, 'docker/mongo-init.js'), 'utf8');
+  /** Runs docker/mongo-init.js as mongosh would, against a stand-in `db` that records the users and roles it makes. */
+  function runMongoInit(env: Record<string, string>) {
+    const users: { db: string; user: string; pwd: string; roles: { role: string; db: string }[] }[] = [];
+    const roles: { db: string; role: string; privileges: { resource: { db: string; collection: string }; actions: string[] }[] }[] = [];
+    const database = (name: string) => ({
+      getSiblingDB: database,
+      createUser: (spec: Omit<(typeof users)[number], 'db'>) => users.push({ db: name, ...spec }),
+      createRole: (spec: Omit<(typeof roles)[number], 'db'>) => roles.push({ db: name, ...spec }),
+    });
+    runInNewContext(readFileSync(path.join(REPOSITORY_ROOT, 'docker/mongo-init.js'), 'utf8'), { db: database('test'), process: { env } });
+    return { users, roles };
+  }
+
+  test('when the database users are made, then each service writes its own database only, and reads of another only the stream it consumes', () => {
     expect(compose.services.mongo!.volumes).toContain('./docker/mongo-init.js:/docker-entrypoint-initdb.d/mongo-init.js:ro');
-    expect(init).toContain("roles: [{ role: 'readWrite', db: `chirp_${service}` }]");
+    const { users, roles } = runMongoInit(DOT_ENV);
+    const privilegesOf = (name: string) =>
+      users
+        .find((user) => user.user === name)!
+        .roles.filter((grant) => grant.role !== 'readWrite')
+        .flatMap((grant) => roles.find((role) => role.role === grant.role && role.db === grant.db)!.privileges);
     for (const { name, load } of services.filter((service) => service.name !== GATEWAY.name)) {
       const config = load(interpolate(compose.services[name]!.environment!)) as { mongodbUri: string; dbName: string };
       const uri = new URL(config.mongodbUri);
       expect([uri.username, uri.password]).toEqual([name, DOT_ENV[`${name.toUpperCase()}_DB_PASSWORD`]]);
       expect(uri.searchParams.get('authSource')).toBe(config.dbName);
       expect(uri.searchParams.get('replicaSet')).toBe('rs0');
-      expect(init).toContain(`['${name}', process.env.${name.toUpperCase()}_DB_PASSWORD]`);
+      const user = users.find((candidate) => candidate.user === name);
+      expect(user).toMatchObject({ db: config.dbName, pwd: DOT_ENV[`${name.toUpperCase()}_DB_PASSWORD`] });
+      expect(user!.roles.filter((grant) => grant.role === 'readWrite')).toEqual([{ role: 'readWrite', db: config.dbName }]);
       expect(compose.services.mongo!.environment![`${name.toUpperCase()}_DB_PASSWORD`]).toBeDefined();
     }
+    const follows = { db: 'chirp_users', collection: 'follows' };
+    expect(privilegesOf('auth')).toEqual([]);
+    expect(privilegesOf('posts')).toEqual([{ resource: follows, actions: ['find', 'changeStream'] }]);
+    expect(privilegesOf('users')).toEqual([{ resource: follows, actions: ['collMod'] }]);
   });
 
   test('when the networks are laid out, then only the gateway faces the edge and only the subgraphs reach the database', () => {

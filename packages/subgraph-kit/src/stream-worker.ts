@@ -98,6 +98,36 @@ export async function startStreamWorker(spec: StreamWorkerSpec, options: StreamW
   };
 }
 
+/**
+ * Rebuilds what `spec` derives, now (`npm run timelines:rebuild`). When no instance holds the lease,
+ * this one takes it, rebuilds and lets it go, and the workers carry on from the positions it saved;
+ * when one does, it is asked to rebuild (between two batches, so that nothing interleaves) and this
+ * waits until it has. Resolves with who did it.
+ */
+export async function rebuildStreamWorker(spec: StreamWorkerSpec, options: StreamWorkerOptions): Promise<'here' | 'by the running worker'> {
+  const leases = await createWorkerLeases(options.connection);
+  const holder = workerInstanceId();
+  const run: WorkerRun = { ...options, leases, holder, log: options.logger.child({ worker: spec.name }), stopping: new AbortController().signal };
+  let asked = false;
+  for (;;) {
+    if (await leases.acquire(spec.name, holder, options.leaseMs)) {
+      try {
+        await rebuild(spec, run, 'requested');
+      } finally {
+        await leases.release(spec.name, holder);
+      }
+      return 'here';
+    }
+    if (!asked) {
+      await leases.requestRebuild(spec.name);
+      asked = true;
+    } else if ((await leases.state(spec.name))?.rebuildRequested === false) {
+      return 'by the running worker';
+    }
+    await sleep(Math.max(100, Math.floor(options.leaseMs / 4)), run.stopping);
+  }
+}
+
 interface WorkerRun extends StreamWorkerOptions {
   leases: WorkerLeases;
   holder: string;
@@ -138,6 +168,8 @@ async function workWhileHeld(spec: StreamWorkerSpec, run: WorkerRun, saved: Reco
   let positions = saved;
   while (!run.stopping.aborted) {
     if (pending) positions = await rebuild(spec, run, pending);
+    // A stop asked for during the rebuild ends the work here, before any stream opens.
+    if (run.stopping.aborted) return;
     try {
       await follow(spec, run, positions);
       return;
@@ -207,6 +239,8 @@ async function follow(spec: StreamWorkerSpec, run: WorkerRun, positions: Record<
   const halt = new AbortController();
   const stopOnStop = () => halt.abort();
   run.stopping.addEventListener('abort', stopOnStop, { once: true });
+  // A signal aborted before the listener was added never calls it.
+  if (run.stopping.aborted) halt.abort();
   const streams = spec.subscriptions.map((subscription) => {
     const { stream } = subscription;
     const at = positions[stream.name];

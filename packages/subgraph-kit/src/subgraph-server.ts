@@ -32,7 +32,7 @@ import {
 } from '@chirp/platform';
 import { connectDatabase, pingDatabase } from './db';
 import { instrumentMongo } from './mongo-metrics';
-import { startStreamWorker, type RunningWorker, type StreamWorkerSpec } from './stream-worker';
+import { rebuildStreamWorker, startStreamWorker, type RunningWorker, type StreamWorkerSpec } from './stream-worker';
 import { SUBGRAPH_MAX_TOKENS, subgraphLimitsPlugin } from './subgraph-limits';
 
 /** A header sent twice arrives as an array; such a credential is not one we signed. */
@@ -261,6 +261,23 @@ export async function startSubgraphWorkers<TConfig extends SubgraphConfig, TCont
   } catch (error) {
     await metricsServer.close();
     throw error;
+  }
+}
+
+/** Rebuilds what the subgraph's worker `name` derives from its streams (see `rebuildStreamWorker`). */
+export async function rebuildSubgraphWorker<TConfig extends SubgraphConfig, TContext extends BaseContext & RequestScope, TModule>(
+  subgraph: SubgraphModule<TConfig, TContext, TModule>,
+  config: TConfig,
+  name: string,
+): Promise<'here' | 'by the running worker'> {
+  const connection = await connectDatabase(config.mongodbUri, config.dbName);
+  try {
+    const spec = subgraph.workers?.(await subgraph.createModule(connection, config)).find((worker) => worker.name === name);
+    if (!spec) throw new Error(`the ${subgraph.name} subgraph has no stream worker named ${name}`);
+    const logger = createLogger(`${subgraph.name}-rebuild`, config.logLevel);
+    return await rebuildStreamWorker(spec, { connection, logger, metrics: createMetrics(`${subgraph.name}-rebuild`), leaseMs: config.workerLeaseMs });
+  } finally {
+    await connection.close();
   }
 }
 

@@ -34,11 +34,18 @@ export interface HeldLease {
 
 export type WorkerLeases = Awaited<ReturnType<typeof createWorkerLeases>>;
 
+/**
+ * Stream names hold dots ("users.follows"), which a field path would read as nesting: in the stored
+ * document they are keys with ':' instead ("users:follows").
+ */
+const storedKey = (stream: string) => stream.replaceAll('.', ':');
+const streamName = (key: string) => key.replaceAll(':', '.');
+
 export async function createWorkerLeases(connection: Connection) {
   const State = await workerStateModel(connection);
   const held = (worker: string, holder: string) => ({ _id: worker, holder });
   const toLease = (doc: { positions?: unknown; rebuildRequested?: boolean }): HeldLease => ({
-    positions: (doc.positions ?? {}) as Record<string, StreamPosition>,
+    positions: Object.fromEntries(Object.entries((doc.positions ?? {}) as Record<string, StreamPosition>).map(([key, at]) => [streamName(key), at])),
     rebuildRequested: doc.rebuildRequested ?? false,
   });
 
@@ -67,14 +74,15 @@ export async function createWorkerLeases(connection: Connection) {
      */
     async renew(worker: string, holder: string, leaseMs: number, position?: { stream: string; at: StreamPosition }): Promise<HeldLease | null> {
       const set: Record<string, unknown> = { expiresAt: new Date(Date.now() + leaseMs) };
-      if (position) set[`positions.${position.stream}`] = position.at;
+      if (position) set[`positions.${storedKey(position.stream)}`] = position.at;
       const doc = await State.findOneAndUpdate(held(worker, holder), { $set: set }, { returnDocument: 'after' }).lean();
       return doc ? toLease(doc) : null;
     },
 
     /** After a rebuild: every position at once, and the request (if any) answered. */
     async rebuilt(worker: string, holder: string, positions: Record<string, StreamPosition>): Promise<boolean> {
-      const { matchedCount } = await State.updateOne(held(worker, holder), { $set: { positions, rebuildRequested: false } });
+      const stored = Object.fromEntries(Object.entries(positions).map(([stream, at]) => [storedKey(stream), at]));
+      const { matchedCount } = await State.updateOne(held(worker, holder), { $set: { positions: stored, rebuildRequested: false } });
       return matchedCount === 1;
     },
 

@@ -9,6 +9,8 @@ import { defineModel, type StoredDocument } from '@chirp/subgraph-kit';
 const highFollowerAuthorSchema = new Schema(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
+    /** When the author was found over the threshold. */
+    since: { type: Date, required: true },
   },
   { collection: 'high_follower_authors', versionKey: false, autoIndex: false },
 );

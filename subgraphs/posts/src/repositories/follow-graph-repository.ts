@@ -20,7 +20,7 @@ export async function createFollowGraphRepository(connection: Connection) {
 
   async function markHighFollowerAuthor(authorId: string): Promise<void> {
     try {
-      await HighFollowerAuthor.updateOne({ _id: toObjectId(authorId) }, { $setOnInsert: { _id: toObjectId(authorId) } }, { upsert: true });
+      await HighFollowerAuthor.updateOne({ _id: toObjectId(authorId) }, { $setOnInsert: { since: new Date() } }, { upsert: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }

@@ -47,17 +47,29 @@ export function createTimelineService(
    * Posts go into their authors' own timelines and into each follower's, unless the author has more
    * followers than the threshold: then they are merged into feeds when read, from now on.
    */
+  /**
+   * Of `authorIds`, those whose posts are merged into feeds when read: marked already, or found now with
+   * more followers than the threshold (and marked from then on). Counting stops past the threshold.
+   */
+  async function mergedAtRead(authorIds: readonly string[]): Promise<Set<string>> {
+    const highFollower = await graph.highFollowerAuthorsAmong(authorIds);
+    for (const authorId of authorIds) {
+      if (highFollower.has(authorId)) continue;
+      if ((await graph.countFollowers(authorId, highFollowerThreshold + 1)) > highFollowerThreshold) {
+        await graph.markHighFollowerAuthor(authorId);
+        highFollower.add(authorId);
+      }
+    }
+    return highFollower;
+  }
+
   async function fanOut(items: readonly TimelineItem[]): Promise<void> {
     if (items.length === 0) return;
     await addTrimming(items.map((item) => ({ ownerId: item.authorId, item })));
     const authors = [...new Set(items.map((item) => item.authorId))];
-    const highFollower = await graph.highFollowerAuthorsAmong(authors);
+    const highFollower = await mergedAtRead(authors);
     for (const authorId of authors) {
       if (highFollower.has(authorId)) continue;
-      if ((await graph.countFollowers(authorId, highFollowerThreshold + 1)) > highFollowerThreshold) {
-        await graph.markHighFollowerAuthor(authorId);
-        continue;
-      }
       const theirs = items.filter((item) => item.authorId === authorId);
       let after: string | null = null;
       for (;;) {
@@ -75,9 +87,10 @@ export function createTimelineService(
    */
   async function copyPosts(edges: readonly Edge[]): Promise<void> {
     if (edges.length === 0) return;
-    const followees = [...new Set(edges.map((edge) => edge.followeeId))];
-    const highFollower = await graph.highFollowerAuthorsAmong(followees);
-    for (const authorId of await posts.authors(followees.filter((id) => !highFollower.has(id)))) {
+    const authors = await posts.authors([...new Set(edges.map((edge) => edge.followeeId))]);
+    // A high-follower author's posts reach a new follower by the read-time merge: copying them is waste.
+    const highFollower = await mergedAtRead(authors);
+    for (const authorId of authors.filter((id) => !highFollower.has(id))) {
       const newest = await posts.pageByAuthors([authorId], { first: TIMELINE_LENGTH, after: null });
       const copied = newest.slice(0, TIMELINE_LENGTH);
       const owners = edges.filter((edge) => edge.followeeId === authorId).map((edge) => edge.followerId);
