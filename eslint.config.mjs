@@ -62,7 +62,7 @@ export default tseslint.config(
   // Dependencies point one way: platform <- subgraph-kit <- subgraphs; platform <- gateway; test-kit on top.
   { files: ['packages/embedded-mongo/index.ts', 'packages/embedded-mongo/cli.ts', 'packages/embedded-mongo/src/**'], rules: restrict({ group: ['@chirp/*'], message: 'The embedded server stands alone: it knows nothing of Chirp.' }) },
   { files: ['packages/platform/**'], rules: restrict('mongoose', '@chirp/subgraph-kit', '@chirp/gateway', '@chirp/test-kit', SUBGRAPH_CODE) },
-  { files: ['packages/subgraph-kit/**'], rules: restrict('@chirp/gateway', '@chirp/test-kit', SUBGRAPH_CODE) },
+  { files: ['packages/subgraph-kit/src/**'], rules: restrict('@chirp/gateway', '@chirp/test-kit', SUBGRAPH_CODE) },
   { files: ['gateway/src/**'], rules: restrict('mongoose', '@chirp/subgraph-kit', '@chirp/test-kit', SUBGRAPH_CODE) },
   { files: ['subgraphs/*/src/**'], rules: restrict('@chirp/gateway', '@chirp/test-kit', OTHER_SUBGRAPHS_CODE) },
   {
