@@ -3,17 +3,28 @@
  * with the services' own mongoose models (through the API, 100,000 posts would
  * take far longer than the benchmark). The documents are the ones the services
  * would write: bcrypt hashes, follow edges with matching user_stats counters,
- * posts whose likeCount/commentCount match their likes and comments.
+ * posts whose likeCount/commentCount match their likes and comments, and what the
+ * posts subgraph's timeline worker derives from the follows and posts (its
+ * rebuild's result: the follow projection and every home timeline) with the
+ * worker's stream positions at the end of the seed, so that it starts following
+ * the streams from there instead of rebuilding (which, on the embedded server,
+ * takes minutes even for the --quick dataset: docs/BENCHMARKS.md).
  */
 import bcrypt from 'bcryptjs';
-import { Types, type Connection } from 'mongoose';
-import { connectDatabase } from '@chirp/subgraph-kit';
+import { Types, type Connection, type mongo } from 'mongoose';
+import { connectDatabase, createWorkerLeases } from '@chirp/subgraph-kit';
 import { userModel } from '@chirp/auth-subgraph/models/user';
 import { followModel } from '@chirp/users-subgraph/models/follow';
 import { userStatsModel } from '@chirp/users-subgraph/models/user-stats';
 import { commentModel } from '@chirp/posts-subgraph/models/comment';
 import { likeModel } from '@chirp/posts-subgraph/models/like';
 import { postModel } from '@chirp/posts-subgraph/models/post';
+import { followEdgeModel } from '@chirp/posts-subgraph/models/follow-edge';
+import { timelineModel } from '@chirp/posts-subgraph/models/timeline';
+import { timelineEntryModel } from '@chirp/posts-subgraph/models/timeline-entry';
+import { postStream } from '@chirp/posts-subgraph/events';
+import { TIMELINE_LENGTH } from '@chirp/posts-subgraph/services/timeline-service';
+import { followStream } from '@chirp/users-subgraph/events';
 
 export interface DatasetSize {
   users: number;
@@ -24,14 +35,16 @@ export interface DatasetSize {
 export interface Dataset {
   userIds: string[];
   postIds: string[];
-  counts: Record<'users' | 'follows' | 'posts' | 'likes' | 'comments', number>;
+  counts: Record<'users' | 'follows' | 'posts' | 'likes' | 'comments' | 'timeline entries', number>;
 }
 
 export const BENCH_PASSWORD = 'bench-password';
 const BATCH = 5000;
+/** The posts subgraph's stream worker that keeps timelines (subgraphs/posts/src/index.ts). */
+const TIMELINE_WORKER = 'timelines';
 
-async function insertInBatches<T>(model: { insertMany(docs: T[]): Promise<unknown> }, docs: T[]): Promise<void> {
-  for (let start = 0; start < docs.length; start += BATCH) await model.insertMany(docs.slice(start, start + BATCH));
+async function insertInBatches<T>(model: { insertMany(docs: T[], options?: { lean: boolean }): Promise<unknown> }, docs: T[], lean = false): Promise<void> {
+  for (let start = 0; start < docs.length; start += BATCH) await model.insertMany(docs.slice(start, start + BATCH), lean ? { lean } : undefined);
 }
 
 async function withDatabase<T>(uri: string, dbName: string, write: (connection: Connection) => Promise<T>): Promise<T> {
@@ -113,9 +126,51 @@ export async function seedDataset(uri: string, dbNames: { auth: string; users: s
     await insertInBatches(Comment, comments);
   });
 
+  // The timeline worker's rebuild, done here: the follow projection, and each user's timeline of the
+  // newest TIMELINE_LENGTH posts of themself and those they follow (post k is by user k % users, and
+  // newer than post k + 1), marked incomplete through its last entry when there were more.
+  const entries: { ownerId: Types.ObjectId; postId: Types.ObjectId; authorId: Types.ObjectId; createdAt: Date }[] = [];
+  const timelines = userIds.map((ownerId, i) => {
+    const authors = new Set([i, ...Array.from({ length: size.followsPerUser }, (_, step) => (i + step + 1) % size.users)]);
+    let kept = 0;
+    let last = -1;
+    let more = false;
+    for (let k = 0; k < size.posts; k++) {
+      if (!authors.has(k % size.users)) continue;
+      if (kept === TIMELINE_LENGTH) {
+        more = true;
+        break;
+      }
+      entries.push({ ownerId, postId: postIds[k]!, authorId: userIds[k % size.users]!, createdAt: postedAt(k) });
+      kept++;
+      last = k;
+    }
+    return { _id: ownerId, size: kept, trimmedThrough: more ? { createdAt: postedAt(last), id: String(postIds[last]) } : null };
+  });
+  await withDatabase(uri, dbNames.posts, async (connection) => {
+    const [FollowEdge, Timeline, TimelineEntry] = await Promise.all([followEdgeModel(connection), timelineModel(connection), timelineEntryModel(connection)]);
+    await insertInBatches(FollowEdge, follows.map(({ followerId, followeeId }) => ({ followerId, followeeId, rebuild: null })), true);
+    await insertInBatches(TimelineEntry, entries, true);
+    await insertInBatches(Timeline, timelines, true);
+    // As a rebuild ends: both streams' positions are now, and everything written before is accounted for.
+    const reply = await connection.getClient().db('admin').command({ ping: 1 });
+    const startAt = reply.operationTime as mongo.Timestamp;
+    const leases = await createWorkerLeases(connection);
+    if (!(await leases.acquire(TIMELINE_WORKER, 'bench-seed', 60_000))) throw new Error('the timeline worker is running: seed before starting the posts subgraph');
+    await leases.rebuilt(TIMELINE_WORKER, 'bench-seed', { [postStream.name]: { startAt }, [followStream.name]: { startAt } });
+    await leases.release(TIMELINE_WORKER, 'bench-seed');
+  });
+
   return {
     userIds: userIds.map(String),
     postIds: postIds.map(String),
-    counts: { users: size.users, follows: follows.length, posts: size.posts, likes: likes.length, comments: comments.length },
+    counts: {
+      users: size.users,
+      follows: follows.length,
+      posts: size.posts,
+      likes: likes.length,
+      comments: comments.length,
+      'timeline entries': entries.length,
+    },
   };
 }

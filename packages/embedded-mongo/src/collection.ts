@@ -131,6 +131,16 @@ export class Collection {
       }
       return { entries, field: '_id' };
     }
+    // Equality on every field of a unique index names one document at most, as mongod's point lookup on
+    // it does: an upsert by a compound key then costs one map read, not a scan of its leading value.
+    for (const index of this.indexes) {
+      const keys = index.fieldNames.map((name) => (name in filter ? equalityKeys(filter[name]) : undefined));
+      if (!keys.every((k) => k?.length === 1)) continue;
+      const id = index.holderOf(keys.map((k) => (k as string[])[0] as string));
+      if (id === null) continue;
+      const entry = id === undefined ? undefined : this.docs.get(id);
+      return { entries: new Set(entry ? [entry] : []), field: index.leadingField };
+    }
     for (const index of this.indexes) {
       if (!index.servesLookups || !(index.leadingField in filter)) continue;
       const keys = equalityKeys(filter[index.leadingField]);

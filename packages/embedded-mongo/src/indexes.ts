@@ -191,6 +191,19 @@ export class Index {
     }
   }
 
+  /**
+   * For a unique index without sparse or partial options: the id of the document holding `keys` (one
+   * key per field, in the index's order), or undefined when none does. Null when the index cannot say.
+   */
+  holderOf(keys: string[]): string | undefined | null {
+    if (!this.unique || this.isIdIndex || this.sparse || this.partial || keys.length !== this.fields.length) return null;
+    return this.full.get(keys.join('\u0000'));
+  }
+
+  get fieldNames(): string[] {
+    return this.fields.map((field) => field.name);
+  }
+
   lookup(valueKey: string): Iterable<Entry> {
     return this.lead.get(valueKey)?.entries ?? [];
   }

@@ -36,6 +36,29 @@ describe('indexes and unique constraints', () => {
     expect(await users.createIndex({ email: 1 }, { unique: true })).toBe('email_1');
   });
 
+  it('when a filter gives every field of a unique compound index, then it finds, updates and upserts by that key exactly as a scan would', async () => {
+    const edges = client.db(dbName).collection('edges');
+    await edges.createIndex({ from: 1, to: 1 }, { unique: true });
+    await edges.insertMany([
+      { from: 1, to: 2, n: 'a' },
+      { from: 1, to: 3, n: 'b' },
+      { from: 2, to: [4, 5], n: 'c' },
+      { from: 3, n: 'd' },
+    ]);
+    const names = async (filter: Document) => (await edges.find(filter).toArray()).map((doc) => doc.n);
+    expect(await names({ from: 1, to: 3 })).toEqual(['b']);
+    expect(await names({ from: 1, to: { $eq: 2 } })).toEqual(['a']);
+    expect(await names({ from: 2, to: 5 })).toEqual(['c']);
+    expect(await names({ from: 1, to: 4 })).toEqual([]);
+    expect(await names({ from: 1, to: 3, n: 'other' })).toEqual([]);
+    expect(await names({ from: 3, to: null })).toEqual(['d']);
+    await edges.updateOne({ from: 1, to: 3 }, { $setOnInsert: { n: 'new' }, $set: { seen: true } }, { upsert: true });
+    await edges.updateOne({ from: 9, to: 9 }, { $setOnInsert: { n: 'inserted' } }, { upsert: true });
+    expect(await names({ from: 1, to: 3, seen: true })).toEqual(['b']);
+    expect(await names({ from: 9, to: 9 })).toEqual(['inserted']);
+    expect(await edges.countDocuments()).toBe(5);
+  });
+
   it('when dropIndexes runs, then the index goes; the _id index cannot be dropped; an unknown one fails with 27', async () => {
     await users.createIndex({ x: 1 });
     await users.dropIndex('x_1');
