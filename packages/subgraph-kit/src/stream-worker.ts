@@ -54,11 +54,13 @@ export interface RunningWorker {
 
 /** MongoDB's ChangeStreamHistoryLost: the position is older than the oldest change kept. */
 const HISTORY_LOST = 286;
+/** MongoDB's NoMatchingDocument, which a stream that requires pre-images fails with when one is gone. */
+const PRE_IMAGE_LOST = 47;
 /** Events applied in one batch at most, and how long an idle getMore waits for more. */
 const BATCH_SIZE = 500;
 const MAX_AWAIT_MS = 500;
 
-type RebuildReason = 'first start' | 'requested' | 'history lost' | 'stream invalidated';
+type RebuildReason = 'first start' | 'requested' | 'history lost' | 'pre-image lost' | 'stream invalidated';
 
 class LeaseLost extends Error {}
 class RebuildNeeded extends Error {
@@ -176,6 +178,7 @@ async function workWhileHeld(spec: StreamWorkerSpec, run: WorkerRun, saved: Reco
     } catch (error) {
       if (error instanceof RebuildNeeded) pending = error.reason;
       else if ((error as { code?: unknown }).code === HISTORY_LOST) pending = 'history lost';
+      else if ((error as { code?: unknown }).code === PRE_IMAGE_LOST) pending = 'pre-image lost';
       else throw error;
     }
   }

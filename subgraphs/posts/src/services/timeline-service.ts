@@ -27,7 +27,7 @@ const positionOf = (post: PostRecord): CursorPosition => ({ createdAt: post.crea
 const newestFirst = (a: PostRecord, b: PostRecord) => (isNewer(a, b) ? -1 : isNewer(b, a) ? 1 : 0);
 
 /**
- * Home timelines, written on fan-out (docs/ARCHITECTURE.md, "Timelines"): the timeline worker applies
+ * Home timelines, written on fan-out (docs/ARCHITECTURE.md, "Home timelines"): the timeline worker applies
  * the posts and follow streams with `applyPostEvents` and `applyFollowEvents`, one batch at a time;
  * `feed` reads them. Every effect is idempotent, since a batch may be applied twice after a crash.
  */
@@ -44,10 +44,6 @@ export function createTimelineService(
   }
 
   /**
-   * Posts go into their authors' own timelines and into each follower's, unless the author has more
-   * followers than the threshold: then they are merged into feeds when read, from now on.
-   */
-  /**
    * Of `authorIds`, those whose posts are merged into feeds when read: marked already, or found now with
    * more followers than the threshold (and marked from then on). Counting stops past the threshold.
    */
@@ -63,6 +59,10 @@ export function createTimelineService(
     return highFollower;
   }
 
+  /**
+   * Posts go into their authors' own timelines and into each follower's, unless the author has more
+   * followers than the threshold: then they are merged into feeds when read, from now on.
+   */
   async function fanOut(items: readonly TimelineItem[]): Promise<void> {
     if (items.length === 0) return;
     await addTrimming(items.map((item) => ({ ownerId: item.authorId, item })));
