@@ -18,8 +18,9 @@ let users: Connection;
 let author: TestUser;
 const workers = new Map<number, ChildProcess>();
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', sourceEntry(subgraphEntry('posts'), 'worker')], {
+/** `entry` is the posts subgraph's worker entry, or `npm run worker`'s (every subgraph's workers). */
+function startWorkerProcess(entry: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPOSITORY_ROOT,
     env: { ...process.env, ...stack.env, WORKER_LEASE_MS: String(LEASE_MS) },
     stdio: 'ignore',
@@ -54,8 +55,8 @@ beforeAll(async () => {
   posts = await mongoose.createConnection(stack.env.MONGODB_URI!, { dbName: stack.env.POSTS_DB_NAME }).asPromise();
   users = await mongoose.createConnection(stack.env.MONGODB_URI!, { dbName: stack.env.USERS_DB_NAME }).asPromise();
   author = await registerUser(stack);
-  startWorkerProcess();
-  startWorkerProcess();
+  startWorkerProcess(sourceEntry(subgraphEntry('posts'), 'worker'));
+  startWorkerProcess('tools/worker.ts');
   await eventually(async () => expect(workers.has(holderPid(await lease())!)).toBe(true), { timeoutMs: 60_000 });
   await users.collection('follows').insertMany(
     Array.from({ length: FOLLOWERS }, () => ({ followerId: new mongoose.Types.ObjectId(), followeeId: oid(author.id), createdAt: new Date() })),
