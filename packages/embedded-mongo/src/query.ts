@@ -286,12 +286,18 @@ export function applyUpdate(doc: Document, u: unknown, opts: { arrayFilters?: un
   const next = cloneDoc(doc);
   if (Object.keys(modifier).length === 0) return next;
   try {
-    mingoUpdate(next, modifier, opts.arrayFilters as Document[] | undefined, opts.inserting ? undefined : opts.filter, { cloneMode: 'none' });
+    // The filter only serves the positional `$` (it says which array element matched); without one, mingo
+    // would still evaluate it for every document, which for a large `$in` costs more than the update.
+    const positional = !opts.inserting && Object.values(modifier).some((fields) => Object.keys(fields as Document).some((path) => POSITIONAL.test(path)));
+    mingoUpdate(next, modifier, opts.arrayFilters as Document[] | undefined, positional ? opts.filter : undefined, { cloneMode: 'none' });
   } catch (err) {
     throw badValue((err as Error).message);
   }
   return idFirst(next);
 }
+
+/** A path with the positional `$` as one of its parts (`items.$.qty`), not `$[]` or `$[name]`. */
+const POSITIONAL = /(^|\.)\$(\.|$)/;
 
 function setPath(doc: Document, path: string, value: unknown): void {
   const parts = path.split('.');

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { afterCursorFilter, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
+import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
 import type { CursorPosition } from '@chirp/platform';
 import { timelineModel } from '../models/timeline';
 import { timelineEntryModel } from '../models/timeline-entry';
@@ -23,6 +23,19 @@ export type TimelineRepository = Awaited<ReturnType<typeof createTimelineReposit
 /** Entries per bulk write: a fan-out to many timelines goes in several. */
 const WRITE_BATCH = 2000;
 
+/**
+ * The positions of the documents an unordered insert found already there (duplicate keys); any other
+ * failure is thrown on.
+ */
+function duplicateIndexes(error: unknown): number[] {
+  const writeErrors = (error as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }).writeErrors;
+  if (!Array.isArray(writeErrors) || writeErrors.length === 0) throw error;
+  return writeErrors.map((writeError) => {
+    if (!isDuplicateKeyError(writeError) && !isDuplicateKeyError(writeError.err)) throw error;
+    return writeError.index;
+  });
+}
+
 /** `a` is newer than `b` in a newest-first list. */
 export function isNewer(a: CursorPosition, b: CursorPosition): boolean {
   return a.createdAt.getTime() !== b.createdAt.getTime() ? a.createdAt > b.createdAt : a.id > b.id;
@@ -35,40 +48,49 @@ export async function createTimelineRepository(connection: Connection) {
   const positionOf = (doc: { createdAt: Date; postId: unknown }): CursorPosition => ({ createdAt: doc.createdAt, id: String(doc.postId) });
 
   /**
-   * Puts posts into timelines, once: an entry already there is left as it is. Returns how many
-   * entries each owner gained, which also grows its `size`.
+   * Puts posts into timelines, once: an entry already there is left as it is (the unique index refuses
+   * it). Returns how many entries each owner gained, which also grows its `size`. Plain inserts rather
+   * than upserts: a fan-out writes thousands at once, and an insert needs no query to match.
    */
   async function add(entries: readonly { ownerId: string; item: TimelineItem }[]): Promise<Map<string, number>> {
     const gained = new Map<string, number>();
     for (let start = 0; start < entries.length; start += WRITE_BATCH) {
       const chunk = entries.slice(start, start + WRITE_BATCH);
-      const result = await Entry.bulkWrite(
-        chunk.map(({ ownerId, item }) => {
-          const key = { ownerId: toObjectId(ownerId), postId: toObjectId(item.postId) };
-          return {
-            updateOne: {
-              filter: key,
-              update: { $setOnInsert: { ...key, authorId: toObjectId(item.authorId), createdAt: item.createdAt } },
-              upsert: true,
-            },
-          };
-        }),
-        { ordered: false },
-      );
-      for (const index of Object.keys(result.upsertedIds)) {
-        const { ownerId } = chunk[Number(index)]!;
-        gained.set(ownerId, (gained.get(ownerId) ?? 0) + 1);
+      const documents = chunk.map(({ ownerId, item }) => ({
+        ownerId: toObjectId(ownerId),
+        postId: toObjectId(item.postId),
+        authorId: toObjectId(item.authorId),
+        createdAt: item.createdAt,
+      }));
+      const present = new Set<number>();
+      try {
+        await Entry.insertMany(documents, { ordered: false, lean: true });
+      } catch (error) {
+        for (const index of duplicateIndexes(error)) present.add(index);
       }
+      chunk.forEach(({ ownerId }, index) => {
+        if (!present.has(index)) gained.set(ownerId, (gained.get(ownerId) ?? 0) + 1);
+      });
     }
-    if (gained.size > 0) {
+    await grow(gained);
+    return gained;
+  }
+
+  /** Adds to the owners' sizes: one update per distinct amount, then the timelines that had no document yet. */
+  async function grow(gained: Map<string, number>): Promise<void> {
+    const byAmount = new Map<number, string[]>();
+    for (const [ownerId, amount] of gained) byAmount.set(amount, [...(byAmount.get(amount) ?? []), ownerId]);
+    for (const [amount, ownerIds] of byAmount) {
+      const ids = ownerIds.map(toObjectId);
+      const { matchedCount } = await Timeline.updateMany({ _id: operator({ $in: ids }) }, { $inc: { size: amount } });
+      if (matchedCount === ids.length) continue;
+      const existing = new Set((await Timeline.find({ _id: operator({ $in: ids }) }, { _id: 1 }).lean()).map((doc) => String(doc._id)));
+      const missing = ownerIds.filter((id) => !existing.has(id));
       await Timeline.bulkWrite(
-        [...gained].map(([ownerId, count]) => ({
-          updateOne: { filter: { _id: toObjectId(ownerId) }, update: { $inc: { size: count } }, upsert: true },
-        })),
+        missing.map((id) => ({ updateOne: { filter: { _id: toObjectId(id) }, update: { $inc: { size: amount } }, upsert: true } })),
         { ordered: false },
       );
     }
-    return gained;
   }
 
   async function state(ownerId: string): Promise<TimelineState> {
