@@ -180,7 +180,10 @@ export async function startSubgraph<TConfig extends SubgraphConfig, TContext ext
       checkReady: () => pingDatabase(connection, READY_TIMEOUT_MS),
       onStop: () => connection.close(),
     });
-    const workers = config.runWorkers ? await startWorkers(subgraph, config, logger, service.metrics) : noWorkers;
+    const workers = config.runWorkers ? await startWorkers(subgraph, config, logger, service.metrics).catch(async (error: unknown) => {
+      await service.stop();
+      throw error;
+    }) : noWorkers;
     logger.info({ url: service.url, workers: workers.names }, `${subgraph.name} subgraph ready`);
     return {
       ...service,
