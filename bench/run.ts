@@ -394,15 +394,15 @@ async function main(): Promise<void> {
   // Home timelines (issue 13): follow edges written into the users database, projected by the worker,
   // posts fanned out to three viewers following 10, 1,000 and 5,000 accounts (fewer in --quick).
   const tokenOf = (id: { toString(): string }) => issue(String(id)).token;
-  const timelineSetUp = await setUpTimelines({
+  const timelineBench = {
     uri: mongodbUri,
     dbNames: DB_NAMES,
     accounts: timelineAccounts,
     size: TIMELINES,
     graphql: graphqlClient(`${viaGateway}/graphql`),
     tokenOf,
-    log: console.log,
-  });
+  };
+  const timelineSetUp = await setUpTimelines({ ...timelineBench, log: console.log });
   const viewerTokens = timelineAccounts.viewers.map((id) => `Bearer ${tokenOf(id)}`);
 
   const scenarios: [string, string, () => Request][] = [
@@ -431,14 +431,7 @@ async function main(): Promise<void> {
   // fans out for a long while after), with the worker's MongoDB commands and each process's CPU around it.
   console.log(`fan-out: ${TIMELINES.fanOutPosts} posts by an author with ${TIMELINES.fanOutFollowers.toLocaleString('en')} followers, one at a time…`);
   const [commandsBefore, cpuBefore] = [await mongoCommandStats([postsMetricsPort]), cpuTimes()];
-  const fanOutSamples = await measureFanOut({
-    uri: mongodbUri,
-    dbNames: DB_NAMES,
-    accounts: timelineAccounts,
-    size: TIMELINES,
-    graphql: graphqlClient(`${viaGateway}/graphql`),
-    tokenOf,
-  });
+  const fanOutSamples = await measureFanOut(timelineBench);
   const [commandsAfter, cpuAfter] = [await mongoCommandStats([postsMetricsPort]), cpuTimes()];
   const perPost = (x: number) => Math.round((10 * x) / fanOutSamples.length) / 10;
   const fanOut = {
