@@ -12,8 +12,9 @@ export function freshEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** Every port npm start's processes listen on, free ones, so that several systems run side by side. */
 export async function freePortsEnv(): Promise<Record<string, string>> {
   const names = PROCESSES.flatMap((entry) => [entry.portVariable, entry.metricsPortVariable]);
-  const ports = await Promise.all(names.map(() => freePort()));
-  return Object.fromEntries(names.map((name, index) => [name, String(ports[index])]));
+  const ports = new Set<number>();
+  for (const _name of names) ports.add(await freePort(ports));
+  return Object.fromEntries([...ports].map((port, index) => [names[index], String(port)]));
 }
 
 export interface SystemProcess {
