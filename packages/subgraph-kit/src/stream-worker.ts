@@ -60,6 +60,9 @@ const PRE_IMAGE_LOST = 47;
 const BATCH_SIZE = 500;
 const MAX_AWAIT_MS = 500;
 
+/** How often a waiting instance asks for the lease: a takeover comes within a fraction of the lease after it expires. */
+const retryInterval = (leaseMs: number) => Math.max(100, Math.floor(leaseMs / 4));
+
 type RebuildReason = 'first start' | 'requested' | 'history lost' | 'pre-image lost' | 'stream invalidated';
 
 class LeaseLost extends Error {}
@@ -126,7 +129,7 @@ export async function rebuildStreamWorker(spec: StreamWorkerSpec, options: Strea
     } else if ((await leases.state(spec.name))?.rebuildRequested === false) {
       return 'by the running worker';
     }
-    await sleep(Math.max(100, Math.floor(options.leaseMs / 4)), run.stopping);
+    await sleep(retryInterval(options.leaseMs), run.stopping);
   }
 }
 
@@ -141,8 +144,7 @@ async function runWhileHolding(spec: StreamWorkerSpec, run: WorkerRun): Promise<
   const { leases, holder, log, stopping, leaseMs, metrics } = run;
   const leaseHeld = metrics.streamLeaseHeld.labels({ worker: spec.name });
   leaseHeld.set(0);
-  // Retry often enough that a takeover happens within a fraction of the lease after it expires.
-  const retryMs = Math.max(100, Math.floor(leaseMs / 4));
+  const retryMs = retryInterval(leaseMs);
   while (!stopping.aborted) {
     try {
       const lease = await leases.acquire(spec.name, holder, leaseMs);
