@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { createPost, follow, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
+import { Types } from 'mongoose';
+import { createPost, eventually, follow, registerUser, type TestUser, startStack, type Stack } from '@chirp/test-kit';
 
 const FEED = `query ($after: String) {
   me { feed(first: 2, after: $after) {
@@ -85,7 +86,11 @@ beforeAll(async () => {
       }
     }
   }
-});
+  // Every post in the timelines of those who follow its author (the worker writes them a moment after).
+  const timeline = stack.posts.connection.collection('timeline_entries');
+  const expectedEntries = posts.reduce((sum, p) => sum + 1 + (p.authorId === friends[0]!.id ? 3 : friends.some((f) => f.id === p.authorId) ? 2 : 0), 0);
+  await eventually(async () => expect(await timeline.countDocuments({ postId: { $in: posts.map((p) => new Types.ObjectId(p.id)) } })).toBe(expectedEntries), { timeoutMs: 60_000 });
+}, 120_000);
 
 afterAll(() => stack?.stop());
 

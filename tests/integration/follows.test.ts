@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Types } from 'mongoose';
 import {
+  eventually,
   createPost,
   follow,
   registerUser,
@@ -141,9 +142,12 @@ describe('the feed through the gateway, which needs whom its owner follows from 
     await follow(stack, ada, bob);
     const bobPost = await createPost(stack, bob, 'followed');
     await createPost(stack, cyd, 'not followed');
-    const own = await stack.graphql<{ user: { feed: { edges: { node: { id: string } }[] } } }>(FEED, { id: ada.id }, { token: ada.token });
-    expect(own.errors).toBeUndefined();
-    expect(own.data?.user.feed.edges.map((edge) => edge.node.id)).toEqual([bobPost]);
+    // Bob's post reaches Ada's timeline through the timeline worker, a moment after it is written.
+    await eventually(async () => {
+      const own = await stack.graphql<{ user: { feed: { edges: { node: { id: string } }[] } } }>(FEED, { id: ada.id }, { token: ada.token });
+      expect(own.errors).toBeUndefined();
+      expect(own.data?.user.feed.edges.map((edge) => edge.node.id)).toEqual([bobPost]);
+    });
 
     const theirs = await stack.graphql(FEED, { id: ada.id }, { token: cyd.token });
     expect(errorCodes(theirs)).toEqual(['FORBIDDEN']);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import {
+  eventually,
   PASSWORD,
   uniqueUsername,
   expectError,
@@ -60,9 +61,12 @@ test('when two users register, post, comment, like, follow, read the feed, edit 
   });
   const second = await ok(201, 'POST', '/posts-api/v1/posts', { token: ana.token, body: { content: 'second chirp' } });
   const own = await ok(201, 'POST', '/posts-api/v1/posts', { token: ben.token, body: { content: "ben's chirp" } });
-  const { pages, items } = await readAllPages(rest, '/posts-api/v1/feed?limit=2', ben.token);
-  expect(pages).toHaveLength(2);
-  expect(items.map((post) => post.id)).toEqual([own.id, second.id, first.id]);
+  // Ana's new post reaches Ben's timeline through the timeline worker, a moment after it is written.
+  await eventually(async () => {
+    const { pages, items } = await readAllPages(rest, '/posts-api/v1/feed?limit=2', ben.token);
+    expect(pages).toHaveLength(2);
+    expect(items.map((post) => post.id)).toEqual([own.id, second.id, first.id]);
+  });
 
   expect(await ok(200, 'PUT', postPath, { token: ana.token, body: { content: 'first chirp, edited' } })).toMatchObject({
     content: 'first chirp, edited',
