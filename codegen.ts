@@ -24,6 +24,7 @@ const MAPPERS: Record<SubgraphName, Record<string, string>> = {
   },
   users: {
     User: '../types#UserRef',
+    Post: '../types#PostRef',
   },
   posts: {
     User: '../types#UserRef',

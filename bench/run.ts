@@ -34,14 +34,13 @@ import {
   type SubgraphName,
   REPOSITORY_ROOT,
 } from '@chirp/platform';
-import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { waitUntilHealthy } from '../tools/wait-until-healthy';
 // Not the package's index: that loads jest's globals, which exist only under jest.
 import { freePortsEnv } from '@chirp/test-kit/system-process';
 import { eventually } from '@chirp/test-kit/eventually';
 import { graphqlClient } from '@chirp/test-kit/graphql-client';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
-import { seedDataset, type DatasetSize } from './seed';
+import { seedDataset, signInDirectly, type DatasetSize } from './seed';
 import { FAN_OUT_POLL_MS, measureFanOut, percentile, seedTimelineAccounts, setUpTimelines, type FanOutSample, type TimelineSize } from './timelines';
 
 const RESULTS_FILE = path.join(REPOSITORY_ROOT, 'bench/results.json');
@@ -345,8 +344,11 @@ async function main(): Promise<void> {
   await eventually(() => timelineWorkerRunning(postsMetricsPort), { timeoutMs: 60_000, intervalMs: 200 });
   noRebuild();
 
-  const issue = createTokenIssuer(keys.privateKey, 86_400);
-  const tokens = dataset.userIds.map((id) => `Bearer ${issue(id).token}`);
+  const bearerOf = await signInDirectly(mongodbUri, DB_NAMES.auth, keys.privateKey, [
+    ...dataset.userIds,
+    ...[...timelineAccounts.pool, ...timelineAccounts.viewers, timelineAccounts.author].map(String),
+  ]);
+  const tokens = dataset.userIds.map((id) => bearerOf.get(id)!);
   const json = { 'content-type': 'application/json' };
   const direct = `http://127.0.0.1:${portOf(subgraphEntry('auth'))}`;
   const viaGateway = `http://127.0.0.1:${portOf(GATEWAY)}`;
@@ -381,7 +383,7 @@ async function main(): Promise<void> {
   const mongoCommandsPerFeed = { first20: await commandsPerFeed(20), first100: await commandsPerFeed(100) };
   console.log(`MongoDB commands per feed request: first 20 -> ${mongoCommandsPerFeed.first20}, first 100 -> ${mongoCommandsPerFeed.first100}`);
 
-  // Steady state: the gateway checks each token's account once (then remembers it for 10 minutes);
+  // Steady state: the gateway checks each token's session once, then again only every SESSION_CHECK_SECONDS;
   // without this, the first scenario signed in would pay that first check for most of the users.
   for (let i = 0; i < tokens.length; i += CONNECTIONS) {
     await Promise.all(
@@ -393,7 +395,7 @@ async function main(): Promise<void> {
 
   // Home timelines (issue 13): follow edges written into the users database, projected by the worker,
   // posts fanned out to three viewers following 10, 1,000 and 5,000 accounts (fewer in --quick).
-  const tokenOf = (id: { toString(): string }) => issue(String(id)).token;
+  const tokenOf = (id: { toString(): string }) => bearerOf.get(String(id))!.slice('Bearer '.length);
   const timelineBench = {
     uri: mongodbUri,
     dbNames: DB_NAMES,

@@ -13,7 +13,9 @@
 import bcrypt from 'bcryptjs';
 import { Types, type Connection, type mongo } from 'mongoose';
 import { connectDatabase, createWorkerLeases } from '@chirp/subgraph-kit';
+import { sessionModel } from '@chirp/auth-subgraph/models/session';
 import { userModel } from '@chirp/auth-subgraph/models/user';
+import { createTokenIssuer } from '@chirp/auth-subgraph/services/tokens';
 import { followModel } from '@chirp/users-subgraph/models/follow';
 import { userStatsModel } from '@chirp/users-subgraph/models/user-stats';
 import { commentModel } from '@chirp/posts-subgraph/models/comment';
@@ -25,6 +27,7 @@ import { timelineEntryModel } from '@chirp/posts-subgraph/models/timeline-entry'
 import { postStream } from '@chirp/posts-subgraph/events';
 import { TIMELINE_LENGTH } from '@chirp/posts-subgraph/services/timeline-service';
 import { followStream } from '@chirp/users-subgraph/events';
+import { accountStream } from '@chirp/auth-subgraph/events';
 
 export interface DatasetSize {
   users: number;
@@ -42,6 +45,8 @@ export const BENCH_PASSWORD = 'bench-password';
 const BATCH = 5000;
 /** The posts subgraph's stream worker that keeps timelines (subgraphs/posts/src/index.ts). */
 const TIMELINE_WORKER = 'timelines';
+/** The users subgraph's stream worker that applies deletions made elsewhere (subgraphs/users/src/index.ts). */
+const DELETIONS_WORKER = 'deletions';
 
 async function insertInBatches<T>(model: { insertMany(docs: T[], options?: { lean: boolean }): Promise<unknown> }, docs: T[], lean = false): Promise<void> {
   for (let start = 0; start < docs.length; start += BATCH) await model.insertMany(docs.slice(start, start + BATCH), lean ? { lean } : undefined);
@@ -54,6 +59,36 @@ async function withDatabase<T>(uri: string, dbName: string, write: (connection: 
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Saves a worker's positions as a rebuild that ends now would: every stream's position is the present
+ * cluster time, and everything written before is accounted for.
+ */
+async function markRebuilt(connection: Connection, worker: string, streams: string[]): Promise<void> {
+  const reply = await connection.getClient().db('admin').command({ ping: 1 });
+  const startAt = reply.operationTime as mongo.Timestamp;
+  const leases = await createWorkerLeases(connection);
+  if (!(await leases.acquire(worker, 'bench-seed', 60_000))) throw new Error(`the ${worker} worker is running: seed before starting the subgraphs`);
+  await leases.rebuilt(worker, 'bench-seed', Object.fromEntries(streams.map((stream) => [stream, { startAt }])));
+  await leases.release(worker, 'bench-seed');
+}
+
+/**
+ * Bearer tokens for the bench's accounts, as login would issue them (a session each, named in the
+ * token), without paying bcrypt per account: the sessions are written straight into auth's database.
+ */
+export async function signInDirectly(uri: string, authDb: string, privateKey: string, userIds: readonly string[]): Promise<Map<string, string>> {
+  const issue = createTokenIssuer(privateKey, 86_400);
+  const tokens = new Map<string, string>();
+  const sessions = userIds.map((userId) => {
+    const _id = new Types.ObjectId();
+    const { token, expiresAt } = issue(userId, _id.toHexString());
+    tokens.set(userId, `Bearer ${token}`);
+    return { _id, userId, expiresAt };
+  });
+  await withDatabase(uri, authDb, async (connection) => insertInBatches(await sessionModel(connection), sessions, true));
+  return tokens;
 }
 
 /** Likes of post `k`: 0, 1 or 2 (distinct users), so likedByViewer is sometimes true; every fifth post has a comment. */
@@ -152,14 +187,10 @@ export async function seedDataset(uri: string, dbNames: { auth: string; users: s
     await insertInBatches(FollowEdge, follows.map(({ followerId, followeeId }) => ({ followerId, followeeId, rebuild: null })), true);
     await insertInBatches(TimelineEntry, entries, true);
     await insertInBatches(Timeline, timelines, true);
-    // As a rebuild ends: both streams' positions are now, and everything written before is accounted for.
-    const reply = await connection.getClient().db('admin').command({ ping: 1 });
-    const startAt = reply.operationTime as mongo.Timestamp;
-    const leases = await createWorkerLeases(connection);
-    if (!(await leases.acquire(TIMELINE_WORKER, 'bench-seed', 60_000))) throw new Error('the timeline worker is running: seed before starting the posts subgraph');
-    await leases.rebuilt(TIMELINE_WORKER, 'bench-seed', { [postStream.name]: { startAt }, [followStream.name]: { startAt } });
-    await leases.release(TIMELINE_WORKER, 'bench-seed');
+    await markRebuilt(connection, TIMELINE_WORKER, [postStream.name, followStream.name, accountStream.name]);
   });
+  // users' deletions worker has nothing to derive from a dataset without deletions: it starts from here too.
+  await withDatabase(uri, dbNames.users, (connection) => markRebuilt(connection, DELETIONS_WORKER, [accountStream.name, postStream.name]));
 
   return {
     userIds: userIds.map(String),

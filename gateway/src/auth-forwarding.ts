@@ -3,15 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import {
   viewerFromAuthorization,
   type Viewer,
-  invalidToken,
-  refusingRequest,
   serviceUnavailable,
   requestScope,
   REQUEST_ID_HEADER,
   type RequestScope,
   SERVICE_CREDENTIAL_HEADER,
   type CredentialSigner,
-  type UserDirectory,
+  type SessionCheck,
 } from '@chirp/platform';
 
 export interface GatewayContext extends RequestScope {
@@ -27,21 +25,12 @@ type Authentication = { viewer: Viewer | null } | { error: unknown };
 /**
  * Verifies a request's bearer token once, however many places ask (the rate
  * limiter's key, the GraphQL context, a REST route), and makes sure the
- * account it names exists: a validly signed token for an account that is gone
- * (a database reset under the same key) must not write posts nobody wrote.
+ * session it names is still open: signed out, ended by a password change or
+ * an account's deletion (or lost with a database reset under the same key),
+ * its token is refused within the session check's bound.
  */
-export function createAuthenticator(publicKey: string, directory: UserDirectory) {
+export function createAuthenticator(publicKey: string, sessions: SessionCheck) {
   const verified = new WeakMap<FastifyRequest, Authentication>();
-  /** The directory remembers accounts it has seen, so this asks auth once per account, not per request. */
-  async function ensureAccountExists(viewer: Viewer, requestId: string): Promise<void> {
-    let exists: boolean;
-    try {
-      exists = await directory.exists(viewer.id, requestId);
-    } catch (error) {
-      throw refusingRequest(serviceUnavailable('The auth service is unavailable', { serviceName: 'auth' }, error));
-    }
-    if (!exists) throw invalidToken('The account of this token does not exist');
-  }
   const authenticate = (request: FastifyRequest): Authentication => {
     let result = verified.get(request);
     if (!result) {
@@ -67,7 +56,7 @@ export function createAuthenticator(publicKey: string, directory: UserDirectory)
       const result = authenticate(request);
       if ('error' in result) throw result.error;
       const scope = requestScope(request);
-      if (result.viewer) await ensureAccountExists(result.viewer, scope.requestId);
+      if (result.viewer) await sessions.assertOpen(result.viewer, scope.requestId);
       return { ...scope, viewer: result.viewer, authorization: request.headers.authorization, clientIp: request.ip };
     },
   };

@@ -5,10 +5,9 @@ import {
   readPublicKey,
   readTrustProxy,
   GATEWAY,
-  localSubgraphUrl,
-  SUBGRAPHS,
   type SubgraphName,
-  readUrl,
+  readSessionCheckMs,
+  readSubgraphUrls,
   ConfigError,
   type BaseConfig,
   type Env,
@@ -28,6 +27,8 @@ export interface GatewayConfig extends BaseConfig {
   jwtPublicKey: string;
   /** Each subgraph's /graphql, by name. */
   subgraphs: Record<SubgraphName, string>;
+  /** How long an answer that a token's session is open may be reused (SESSION_CHECK_SECONDS). */
+  sessionCheckMs: number;
   rateLimits: RateLimitConfig;
   /** Browser origins allowed by CORS. */
   corsOrigins: string[];
@@ -78,9 +79,8 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   return {
     ...base,
     jwtPublicKey: readPublicKey(env),
-    subgraphs: Object.fromEntries(
-      SUBGRAPHS.map((subgraph) => [subgraph.name, readUrl(env, subgraph.urlVariable, localSubgraphUrl(subgraph))]),
-    ) as Record<SubgraphName, string>,
+    subgraphs: readSubgraphUrls(env),
+    sessionCheckMs: readSessionCheckMs(env),
     rateLimits: {
       enabled: readBoolean(env, 'RATE_LIMIT_ENABLED', true),
       perMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import {
+  PASSWORD_CHECKS,
   refusedOperation,
   fragmentsOf,
   measureOperation,
@@ -14,7 +15,7 @@ export interface OperationLimits extends MeasureLimits {
   maxTokens: number;
   /** Root fields, aliases and fragments counted apart. */
   maxRootFields: { query: number; mutation: number };
-  /** login and register fields together in one operation: one password tried per operation. */
+  /** Fields that take a password (login, register, changePassword, deleteAccount) in one operation: one password tried per operation. */
   maxSignIns: number;
   /** Subgraph requests one operation's query plan makes. */
   maxFetches: number;
@@ -31,7 +32,8 @@ export interface OperationLimits extends MeasureLimits {
  *   under 100, the introspection query about 185;
  * - 10 root fields in a query and 5 in a mutation: aliases (`a1: createPost …
  *   a300: createPost …`) would otherwise repeat a write or a look-up per alias;
- * - one login or register per operation, so aliases cannot try several passwords
+ * - one field that takes a password per operation (login, register,
+ *   changePassword, deleteAccount), so aliases cannot try several passwords
  *   under one count of the login rate limit;
  * - 25 subgraph fetches per query plan (see `refuseCostlyPlans`).
  */
@@ -73,9 +75,11 @@ export function operationLimitsPlugin<TContext extends BaseContext>(limits: Oper
           if (total > limits.maxRootFields[kind]) {
             throw refusedOperation(`${kind === 'mutation' ? 'Mutation' : 'Query'} has ${total} root fields, over the limit of ${limits.maxRootFields[kind]}`);
           }
-          const signIns = (rootFields.get('login') ?? 0) + (rootFields.get('register') ?? 0);
+          const signIns = [...PASSWORD_CHECKS, 'register'].reduce((sum, name) => sum + (rootFields.get(name) ?? 0), 0);
           if (signIns > limits.maxSignIns) {
-            throw refusedOperation(`Operation has ${signIns} login or register fields, over the limit of ${limits.maxSignIns}`);
+            throw refusedOperation(
+              `Operation has ${signIns} fields that take a password (login, register, changePassword, deleteAccount), over the limit of ${limits.maxSignIns}`,
+            );
           }
         },
       };

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLError } from 'graphql';
-import { ErrorCode, rateLimited, refusingRequest, fragmentsOf, rootFieldCounts } from '@chirp/platform';
+import { ErrorCode, PASSWORD_CHECKS, rateLimited, refusingRequest, fragmentsOf, rootFieldCounts } from '@chirp/platform';
 import type { Authenticator, GatewayContext } from './auth-forwarding';
 import type { RateLimitConfig } from './config';
 import { HttpError } from './rest/http-errors';
@@ -66,7 +66,8 @@ function gatewayRateLimited(state: RateLimitState, what: string): GraphQLError {
 /**
  * login and register are limited per address whichever way they come (GraphQL
  * or the REST routes, which run the same operations), so password guessing and
- * sign-up floods meet one limit. Every login and register field of the
+ * sign-up floods meet one limit; changePassword and deleteAccount check a
+ * password too, and count as logins. Every such field of the
  * operation counts, wherever it sits: in a fragment, an inline fragment, under
  * an alias. One that operationLimitsPlugin refuses (several sign-ins in one
  * operation) counts too: the client asked for those attempts.
@@ -82,11 +83,14 @@ export function authRateLimitPlugin(config: RateLimitConfig): ApolloServerPlugin
         async didResolveOperation({ operation, document, contextValue }) {
           if (operation?.operation !== 'mutation') return;
           const rootFields = rootFieldCounts(operation, fragmentsOf(document));
-          for (const name of ['login', 'register'] as const) {
-            const attempts = rootFields.get(name);
+          const passwordChecks = PASSWORD_CHECKS.reduce((sum, name) => sum + (rootFields.get(name) ?? 0), 0);
+          for (const [limiter, attempts, what] of [
+            [limiters.login, passwordChecks, 'login attempts'],
+            [limiters.register, rootFields.get('register') ?? 0, 'registrations'],
+          ] as const) {
             if (!attempts) continue;
-            const state = limiters[name].hit(contextValue.clientIp, attempts);
-            if (state.limited) throw gatewayRateLimited(state, name === 'login' ? 'login attempts' : 'registrations');
+            const state = limiter.hit(contextValue.clientIp, attempts);
+            if (state.limited) throw gatewayRateLimited(state, what);
           }
         },
       };

@@ -8,9 +8,11 @@ import {
   type HttpServerOptions,
   type RunningService,
   createLogger,
-  createUserDirectory,
+  createSessionCheck,
+  remoteSessionLookup,
   createCredentialSigner,
   SUBGRAPHS,
+  GATEWAY,
 } from '@chirp/platform';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
@@ -34,7 +36,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
   const { supergraphSdl, hints } = composeSupergraph(config.subgraphs);
   for (const hint of hints) logger.warn({ hint }, 'composition hint');
 
-  const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, 'gateway') : null;
+  const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, GATEWAY.name) : null;
   const fetcher = createSubgraphFetcher(config.subgraphTimeoutMs);
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -42,7 +44,11 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
     experimental_didResolveQueryPlan: refuseCostlyPlans(DEFAULT_OPERATION_LIMITS),
   });
   const production = config.nodeEnv === 'production';
-  const auth = createAuthenticator(config.jwtPublicKey, createUserDirectory(config.subgraphs.auth, signCredential));
+  const sessions = createSessionCheck(
+    remoteSessionLookup({ serviceName: 'auth', url: config.subgraphs.auth, signCredential }),
+    config.sessionCheckMs,
+  );
+  const auth = createAuthenticator(config.jwtPublicKey, sessions);
 
   return {
     service: 'gateway',

@@ -5,8 +5,8 @@ import { composeSupergraph } from '../src/supergraph';
 
 /** DESIGN "The public graph": every type and field name clients may rely on. */
 const PUBLIC_GRAPH: Record<string, string[]> = {
-  User: ['id', 'username', 'name', 'createdAt', 'email', 'followersCount', 'followingCount', 'followedByViewer', 'followers', 'following', 'posts', 'feed'],
-  Post: ['id', 'content', 'author', 'createdAt', 'updatedAt', 'editedAt', 'likeCount', 'likedByViewer', 'commentCount', 'comments'],
+  User: ['id', 'username', 'name', 'createdAt', 'email', 'followersCount', 'followingCount', 'followedByViewer', 'followers', 'following', 'posts', 'feed', 'bookmarks'],
+  Post: ['id', 'content', 'author', 'createdAt', 'updatedAt', 'editedAt', 'likeCount', 'likedByViewer', 'commentCount', 'comments', 'bookmarkedByViewer'],
   Comment: ['id', 'content', 'author', 'post', 'createdAt'],
   PageInfo: ['hasNextPage', 'endCursor'],
   UserConnection: ['edges', 'pageInfo'],
@@ -17,7 +17,7 @@ const PUBLIC_GRAPH: Record<string, string[]> = {
   CommentEdge: ['cursor', 'node'],
   AuthPayload: ['token', 'expiresAt', 'user'],
   Query: ['me', 'user', 'userByUsername', 'post'],
-  Mutation: ['register', 'login', 'createPost', 'updatePost', 'deletePost', 'addComment', 'likePost', 'unlikePost', 'follow', 'unfollow'],
+  Mutation: ['register', 'login', 'createPost', 'updatePost', 'deletePost', 'addComment', 'likePost', 'unlikePost', 'follow', 'unfollow', 'bookmarkPost', 'unbookmarkPost'],
   RegisterInput: ['username', 'password', 'name', 'email'],
   LoginInput: ['username', 'password'],
   CreatePostInput: ['content'],

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@j
 import bcrypt from 'bcryptjs';
 import { subgraph as authSubgraph } from '@chirp/auth-subgraph';
 import { createThrottleRepository } from '@chirp/auth-subgraph/repositories/throttle-repository';
+import { createSessionRepository } from '@chirp/auth-subgraph/repositories/session-repository';
 import { createUserRepository } from '@chirp/auth-subgraph/repositories/user-repository';
 import { createAccountService } from '@chirp/auth-subgraph/services/account-service';
 import { createAuthThrottles, type ThrottleLimits } from '@chirp/auth-subgraph/services/auth-throttles';
@@ -288,7 +289,8 @@ describe('the account service over the database, on a clock of the test’s', ()
       { windowSeconds: WINDOW_SECONDS, failuresPerAccount: 1000, loginsPerAddress: 1000, registrationsPerAddress: 1000, ...limits },
       () => clock.now,
     );
-    const accounts = createAccountService(await createUserRepository(connection), throttles, {
+    const repositories = { users: await createUserRepository(connection), sessions: await createSessionRepository(connection) };
+    const accounts = createAccountService(repositories, throttles, {
       privateKey: testKeys().privateKey,
       ttlSeconds: 60,
       bcryptRounds: 4,

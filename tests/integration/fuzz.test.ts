@@ -52,6 +52,8 @@ const CLIENT_CODES = new Set([
 
 /** The `sub` of the validly signed token for an account that does not exist. */
 const NO_SUCH_USER = 'ffffffffffffffffffffffff';
+/** The `sid` of the forged tokens: a session that was never opened. */
+const NO_SUCH_SESSION = 'eeeeeeeeeeeeeeeeeeeeeeee';
 
 /** FNV-1a: each test gets its own stream, so one test's cases do not depend on which tests ran before it. */
 function hash(text: string): number {
@@ -252,7 +254,7 @@ beforeAll(async () => {
   );
   const { privateKey } = testKeys();
   const now = Math.floor(Date.now() / 1000);
-  const claims = (sub: string, exp = now + 3600) => ({ sub, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp });
+  const claims = (sub: string, exp = now + 3600) => ({ sub, sid: NO_SUCH_SESSION, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp });
   const sign = (payload: object, key = privateKey) => jwt.sign(payload, key, { algorithm: 'ES256' });
   const own = (user: TestUser, label: string) => ({ label, header: `Bearer ${user.token}` });
   const other = (label: string, header?: string) => ({ label, header });
@@ -388,7 +390,10 @@ describe(`REST routes (seed ${SEED})`, () => {
     return { path, auth: label, options: { headers, ...body } satisfies RestOptions };
   };
 
-  for (const route of REST_ROUTES) {
+  // The routes that may end the sessions of the valid tokens come last, so that the others are fuzzed signed in.
+  const endsSessions = ({ method, path }: RestRoute) =>
+    ['/auth-api/v1/logout', '/auth-api/v1/password'].includes(path) || (method === 'DELETE' && path === '/auth-api/v1/me');
+  for (const route of [...REST_ROUTES].sort((a, b) => Number(endsSessions(a)) - Number(endsSessions(b)))) {
     const name = `${route.method} ${route.path}`;
     test(`${name}: ${REST_CASES_PER_ROUTE} malformed requests never get a 5xx (seed ${SEED})`, async () => {
       const fuzz = new Fuzz(SEED ^ hash(name), material);
@@ -436,7 +441,7 @@ describe(`GraphQL (seed ${SEED})`, () => {
   };
 
   const page = (field: string, node: string) => `${field}(first: $first, after: $after) { edges { cursor node { ${node} } } pageInfo { hasNextPage endCursor } }`;
-  const POST = `id content author { id username } likeCount likedByViewer commentCount ${page('comments', 'id content author { username } post { id }')}`;
+  const POST = `id content author { id username } likeCount likedByViewer bookmarkedByViewer commentCount ${page('comments', 'id content author { username } post { id }')}`;
   const USER = `id username email followersCount followingCount followedByViewer ${page('followers', 'id username')} ${page('following', 'id username')} ${page('posts', 'id likedByViewer')}`;
   const PAGE_VARIABLES = { first: 'Int', after: 'String' };
 
@@ -454,7 +459,7 @@ describe(`GraphQL (seed ${SEED})`, () => {
 
   /** Every root field of the API schema (checked below), with the variables it takes and how to make their values. */
   const TARGETS: { field: string; operation: 'query' | 'mutation'; variables: Record<string, string>; values: Record<string, Values>; selection: string }[] = [
-    { field: 'me', operation: 'query', variables: PAGE_VARIABLES, values: pageValues, selection: `me { ${USER} ${page('feed', 'id content')} }` },
+    { field: 'me', operation: 'query', variables: PAGE_VARIABLES, values: pageValues, selection: `me { ${USER} ${page('feed', 'id content')} ${page('bookmarks', 'id bookmarkedByViewer')} }` },
     { field: 'user', operation: 'query', variables: { id: 'ID!', ...PAGE_VARIABLES }, values: { id, ...pageValues }, selection: `user(id: $id) { ${USER} ${page('feed', 'id')} }` },
     { field: 'userByUsername', operation: 'query', variables: { username: 'String!', ...PAGE_VARIABLES }, values: { username: (fuzz) => (fuzz.chance(0.3) ? fuzz.pick(material.usernames) : fuzz.string()), ...pageValues }, selection: `userByUsername(username: $username) { ${USER} }` },
     { field: 'post', operation: 'query', variables: { id: 'ID!', ...PAGE_VARIABLES }, values: { id, ...pageValues }, selection: `post(id: $id) { ${POST} }` },
@@ -471,7 +476,13 @@ describe(`GraphQL (seed ${SEED})`, () => {
     { field: 'deletePost', operation: 'mutation', variables: { id: 'ID!' }, values: { id }, selection: 'deletePost(id: $id)' },
     { field: 'addComment', operation: 'mutation', variables: { postId: 'ID!', input: 'AddCommentInput!' }, values: { postId: id, input: input({ content: text }) }, selection: 'addComment(postId: $postId, input: $input) { id post { id commentCount } }' },
     ...(['likePost', 'unlikePost'] as const).map((field) => ({ field, operation: 'mutation' as const, variables: { postId: 'ID!' }, values: { postId: id }, selection: `${field}(postId: $postId) { id likeCount likedByViewer }` })),
+    ...(['bookmarkPost', 'unbookmarkPost'] as const).map((field) => ({ field, operation: 'mutation' as const, variables: { postId: 'ID!' }, values: { postId: id }, selection: `${field}(postId: $postId) { id content bookmarkedByViewer }` })),
     ...(['follow', 'unfollow'] as const).map((field) => ({ field, operation: 'mutation' as const, variables: { userId: 'ID!' }, values: { userId: id }, selection: `${field}(userId: $userId) { id followersCount followedByViewer }` })),
+    { field: 'updateProfile', operation: 'mutation', variables: { input: 'UpdateProfileInput!' }, values: { input: input({ name: text, bio: text }) }, selection: 'updateProfile(input: $input) { id name bio }' },
+    // Last, since they may end the sessions of the valid tokens the other fields are fuzzed with.
+    { field: 'changePassword', operation: 'mutation', variables: { input: 'ChangePasswordInput!' }, values: { input: input({ currentPassword: text, newPassword: text }) }, selection: 'changePassword(input: $input) { token user { id } }' },
+    { field: 'deleteAccount', operation: 'mutation', variables: { password: 'String!' }, values: { password: text }, selection: 'deleteAccount(password: $password)' },
+    { field: 'logout', operation: 'mutation', variables: { allSessions: 'Boolean' }, values: { allSessions: (fuzz) => fuzz.chance(0.5) }, selection: 'logout(allSessions: $allSessions)' },
   ];
 
   interface GraphQLCase {

@@ -85,7 +85,7 @@ describe('login and register', () => {
     const aliased = await graphql('mutation ($input: LoginInput!) { a: login(input: $input) { token } b: login(input: $input) { token } }', input);
     expect(aliased.status).toBe(400);
     expect(aliased.data).toBeUndefined();
-    expect(messagesAndCodes(aliased)).toEqual([['Operation has 2 login or register fields, over the limit of 1', 'BAD_USER_INPUT']]);
+    expect(messagesAndCodes(aliased)).toEqual([['Operation has 2 fields that take a password (login, register, changePassword, deleteAccount), over the limit of 1', 'BAD_USER_INPUT']]);
     expect(await subgraphCalls(stack.auth.url)).toBe(authCalls);
 
     // 1 + 1 + 2 attempts so far, over the limit of 3: the next plain login is throttled.
@@ -109,7 +109,7 @@ describe('login and register', () => {
     const authCalls = await subgraphCalls(stack.auth.url);
     const refused = await stack.graphql(mutation, { input: { ...loginVariables.input, username: user.username } });
     expect(refused.status).toBe(400);
-    expect(messagesAndCodes(refused)).toEqual([[`Operation has ${signIns} login or register fields, over the limit of 1`, 'BAD_USER_INPUT']]);
+    expect(messagesAndCodes(refused)).toEqual([[`Operation has ${signIns} fields that take a password (login, register, changePassword, deleteAccount), over the limit of 1`, 'BAD_USER_INPUT']]);
     expect(await subgraphCalls(stack.auth.url)).toBe(authCalls);
     expect(await stack.auth.connection.collection('users').countDocuments({ usernameKey: 'abuse_signin' })).toBe(0);
   });

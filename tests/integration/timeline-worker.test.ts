@@ -58,9 +58,12 @@ beforeAll(async () => {
   startWorkerProcess(sourceEntry(subgraphEntry('posts'), 'worker'));
   startWorkerProcess('tools/worker.ts');
   await eventually(async () => expect(workers.has(holderPid(await lease())!)).toBe(true), { timeoutMs: 60_000 });
-  await users.collection('follows').insertMany(
-    Array.from({ length: FOLLOWERS }, () => ({ followerId: new mongoose.Types.ObjectId(), followeeId: oid(author.id), createdAt: new Date() })),
+  // Accounts, straight into auth's database, for the followers: a rebuild purges the data of any other id.
+  const followerIds = Array.from({ length: FOLLOWERS }, () => new mongoose.Types.ObjectId());
+  await stack.auth.connection.db!.collection('users').insertMany(
+    followerIds.map((_id, index) => ({ _id, username: `follower_${index}`, usernameKey: `follower_${index}`, name: `Follower ${index}`, email: `follower_${index}@example.com`, passwordHash: '-', createdAt: new Date() })),
   );
+  await users.collection('follows').insertMany(followerIds.map((followerId) => ({ followerId, followeeId: oid(author.id), createdAt: new Date() })));
   await eventually(async () => expect(await posts.collection('follow_edges').countDocuments({ followeeId: oid(author.id) })).toBe(FOLLOWERS), { timeoutMs: 60_000 });
 }, 120_000);
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import jwt from 'jsonwebtoken';
+import { Types } from 'mongoose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@chirp/platform';
 import {
   registerUser,
@@ -29,9 +30,12 @@ const base64url = (value: object | string) =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The session `user` signed in with: the forgeries below name it, so that only what they change is wrong. */
+const sessionOf = (token: string) => (jwt.decode(token) as jwt.JwtPayload).sid as string;
+
 /** A token with our claims, signed ES256 by `key` (the real private key unless told), with claims overridden or dropped. */
 function signed(overrides: Record<string, unknown> = {}, key = testKeys().privateKey): string {
-  const claims: Record<string, unknown> = { sub: user.id, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now(), exp: now() + 600, ...overrides };
+  const claims: Record<string, unknown> = { sub: user.id, sid: sessionOf(user.token), iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now(), exp: now() + 600, ...overrides };
   for (const name of Object.keys(claims)) if (claims[name] === undefined) delete claims[name];
   return jwt.sign(claims, key, { algorithm: 'ES256' });
 }
@@ -65,6 +69,10 @@ const BAD_AUTHORIZATION: [string, () => string][] = [
   ['a token signed by another key pair', () => `Bearer ${signed({}, ecKeyPair().privateKey)}`],
   ['a token without exp', () => `Bearer ${signed({ exp: undefined })}`],
   ['a token whose subject is not an id', () => `Bearer ${signed({ sub: 'admin' })}`],
+  ['a token without a session', () => `Bearer ${signed({ sid: undefined })}`],
+  ['a token whose session is not an id', () => `Bearer ${signed({ sid: 'default' })}`],
+  ['a token naming a session never opened', () => `Bearer ${signed({ sid: 'eeeeeeeeeeeeeeeeeeeeeeee' })}`],
+  ["a token naming another user's session", () => `Bearer ${signed({ sid: sessionOf(other.token) })}`],
   ['a bearer of garbage', () => 'Bearer not.a.jwt'],
   ['Basic credentials', () => 'Basic xyz'],
 ];
@@ -78,11 +86,13 @@ const ENDPOINTS: { name: string; client: () => GraphQLClient; query: string }[] 
 ];
 
 describe('issued tokens', () => {
-  test('when a user logs in, then the token is an ES256 JWT with sub, iat, exp, iss and aud', async () => {
+  test('when a user logs in, then the token is an ES256 JWT with sub, sid (a session auth holds), iat, exp, iss and aud', async () => {
     const decoded = jwt.decode(user.token, { complete: true });
     expect(decoded?.header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
     const payload = decoded?.payload as jwt.JwtPayload;
-    expect(payload).toMatchObject({ sub: user.id, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE });
+    expect(payload).toMatchObject({ sub: user.id, sid: expect.stringMatching(/^[0-9a-f]{24}$/), iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE });
+    const session = await stack.auth.connection.collection('sessions').findOne({ _id: new Types.ObjectId(payload.sid as string) });
+    expect(session).toMatchObject({ userId: user.id, expiresAt: new Date(payload.exp! * 1000) });
     expect(payload.iat).toBeLessThanOrEqual(now());
     expect(payload.exp).toBeGreaterThan(now());
     expect(() => jwt.verify(user.token, testKeys().publicKey, { algorithms: ['ES256'] })).not.toThrow();
@@ -114,8 +124,8 @@ test.each(ENDPOINTS.slice(0, 2))('when $name gets a valid token, then me is its 
   expect(response.data?.me.id).toBe(user.id);
 });
 
-describe('a validly signed token whose account does not exist (a database reset under the same key)', () => {
-  const ghost = () => signed({ sub: 'ffffffffffffffffffffffff' });
+describe('a validly signed token whose account and session do not exist (a database reset under the same key)', () => {
+  const ghost = () => signed({ sub: 'ffffffffffffffffffffffff', sid: 'eeeeeeeeeeeeeeeeeeeeeeee' });
 
   test('when it asks to post through GraphQL or REST, then it is UNAUTHENTICATED and nothing is written', async () => {
     const posts = stack.posts.connection.collection('posts');
@@ -128,7 +138,7 @@ describe('a validly signed token whose account does not exist (a database reset 
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ghost()}` },
       body: JSON.stringify({ content: 'from nobody' }),
     });
-    expect([rest.status, await rest.json()]).toEqual([401, { detail: 'The account of this token does not exist', code: 'UNAUTHENTICATED' }]);
+    expect([rest.status, await rest.json()]).toEqual([401, { detail: 'This session has ended: sign in again', code: 'UNAUTHENTICATED' }]);
     expect(await posts.countDocuments()).toBe(before);
   });
 });

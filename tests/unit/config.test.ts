@@ -123,7 +123,7 @@ describe('configuration', () => {
       posts: 'http://127.0.0.1:4002/graphql',
       users: 'http://127.0.0.1:4003/graphql',
     });
-    expect(users.authUrl).toBe('http://127.0.0.1:4001/graphql');
+    expect(users.subgraphUrls.auth).toBe('http://127.0.0.1:4001/graphql');
     expect(users.maxFollowing).toBe(7500);
     expect([gateway.metricsPort, auth.metricsPort, posts.metricsPort, users.metricsPort]).toEqual([9400, 9401, 9402, 9403]);
     expect(gateway.trustProxy).toBe(false);

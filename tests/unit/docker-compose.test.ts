@@ -121,9 +121,21 @@ describe('docker-compose.yml', () => {
       expect(compose.services.mongo!.environment![`${name.toUpperCase()}_DB_PASSWORD`]).toBeDefined();
     }
     const follows = { db: 'chirp_users', collection: 'follows' };
+    const accounts = { db: 'chirp_auth', collection: 'users' };
+    const posts = { db: 'chirp_posts', collection: 'posts' };
     expect(privilegesOf('auth')).toEqual([]);
-    expect(privilegesOf('posts')).toEqual([{ resource: follows, actions: ['find', 'changeStream'] }]);
-    expect(privilegesOf('users')).toEqual([{ resource: follows, actions: ['collMod'] }]);
+    expect(privilegesOf('posts')).toEqual([
+      { resource: follows, actions: ['find', 'changeStream'] },
+      { resource: accounts, actions: ['find', 'changeStream'] },
+    ]);
+    // The timeline worker reads its streams from the databases those privileges name.
+    const postsConfig = loadPostsConfig(interpolate(compose.services.posts!.environment!));
+    expect([postsConfig.usersDbName, postsConfig.authDbName]).toEqual(['chirp_users', 'chirp_auth']);
+    expect(privilegesOf('users')).toEqual([
+      { resource: follows, actions: ['collMod'] },
+      { resource: accounts, actions: ['find', 'changeStream'] },
+      { resource: posts, actions: ['find', 'changeStream'] },
+    ]);
   });
 
   test('when the networks are laid out, then only the gateway faces the edge and only the subgraphs reach the database', () => {
@@ -165,7 +177,11 @@ describe('docker-compose.yml', () => {
         expect(environment[called.urlVariable]).toBe(`http://${called.name}:${portOf(called.name)}/graphql`);
       }
     }
-    expect(loadUsersConfig(interpolate(compose.services.users!.environment!)).authUrl).toBe(`http://auth:${portOf('auth')}/graphql`);
+    const users = loadUsersConfig(interpolate(compose.services.users!.environment!));
+    expect(users.subgraphUrls.auth).toBe(`http://auth:${portOf('auth')}/graphql`);
+    expect(users.subgraphUrls.posts).toBe(`http://posts:${portOf('posts')}/graphql`);
+    // The deletions worker reads the streams of the databases mongo-init.js lets it read.
+    expect([users.authDbName, users.postsDbName]).toEqual(['chirp_auth', 'chirp_posts']);
     expect(compose.services.gateway!.ports).toEqual([`${gateway.port}:${gateway.port}`]);
   });
 

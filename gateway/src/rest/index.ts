@@ -101,6 +101,7 @@ export async function registerRestApi(
         { name: 'Posts', description: 'Posts and the home feed (posts-api/v1)' },
         { name: 'Comments', description: 'Comments on posts (posts-api/v1)' },
         { name: 'Likes', description: 'Likes on posts (posts-api/v1)' },
+        { name: 'Bookmarks', description: 'Bookmarks of posts, seen by their owner only (posts-api/v1)' },
         { name: 'Users', description: 'Follows and user lists (users-api/v1)' },
       ],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },

@@ -3,6 +3,10 @@ import { ErrorCode, forbidden, notFound, unauthenticated } from '@chirp/platform
 import type {
   AddCommentMutation,
   AddCommentMutationVariables,
+  BookmarkPostMutation,
+  BookmarkPostMutationVariables,
+  BookmarksQuery,
+  BookmarksQueryVariables,
   CommentsQuery,
   CommentsQueryVariables,
   CreatePostMutation,
@@ -15,6 +19,8 @@ import type {
   LikePostMutationVariables,
   PostQuery,
   PostQueryVariables,
+  UnbookmarkPostMutation,
+  UnbookmarkPostMutationVariables,
   UnlikePostMutation,
   UnlikePostMutationVariables,
   UpdatePostMutation,
@@ -23,6 +29,7 @@ import type {
 import { operation, type GraphQLRunner } from './operation';
 import {
   bearer,
+  bookmarkResult,
   comment,
   contentBody,
   createPostBody,
@@ -103,13 +110,32 @@ const UNLIKE = operation<UnlikePostMutation, UnlikePostMutationVariables>(/* Gra
   }
 `);
 
+const BOOKMARK = operation<BookmarkPostMutation, BookmarkPostMutationVariables>(/* GraphQL */ `
+  mutation BookmarkPost($id: ID!) {
+    bookmarkPost(postId: $id) { id }
+  }
+`);
+
+const UNBOOKMARK = operation<UnbookmarkPostMutation, UnbookmarkPostMutationVariables>(/* GraphQL */ `
+  mutation UnbookmarkPost($id: ID!) {
+    unbookmarkPost(postId: $id) { id }
+  }
+`);
+
+const BOOKMARKS = operation<BookmarksQuery, BookmarksQueryVariables>(/* GraphQL */ `
+  query Bookmarks($first: Int!, $after: String) {
+    me { bookmarks(first: $first, after: $after) { ...RestPostPage } }
+  }
+  ${REST_POST_PAGE}
+`);
+
 type IdRoute = { Params: IdParams };
 type ContentRoute = { Params: IdParams; Body: ContentBody };
 type PageRoute = { Params: IdParams; Querystring: PageQuery };
 
 const postIdParams = idParams('The post id.');
 
-/** posts-api/v1: the feed, posts, comments and likes. */
+/** posts-api/v1: the feed, posts, comments, likes and bookmarks. */
 export function postsRoutes(graphql: GraphQLRunner) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: PageQuery }>(
@@ -298,5 +324,63 @@ export function postsRoutes(graphql: GraphQLRunner) {
         },
       );
     }
+
+    const bookmarkErrors = errorResponses(ErrorCode.UNAUTHENTICATED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED);
+    app.post<IdRoute>(
+      '/posts/:id/bookmark',
+      {
+        schema: {
+          tags: ['Bookmarks'],
+          summary: 'Bookmark a post',
+          description: 'Bookmarking a post twice is one bookmark.',
+          security: bearer,
+          params: postIdParams,
+          response: { 200: bookmarkResult, ...bookmarkErrors },
+        },
+      },
+      async (request) => {
+        await graphql.run(request, BOOKMARK, { id: request.params.id });
+        return { message: 'Post bookmarked', bookmarked: true };
+      },
+    );
+    app.delete<IdRoute>(
+      '/posts/:id/bookmark',
+      {
+        schema: {
+          tags: ['Bookmarks'],
+          summary: 'Remove your bookmark',
+          description: 'Removing a bookmark that is not there changes nothing.',
+          security: bearer,
+          params: postIdParams,
+          response: { 200: bookmarkResult, ...bookmarkErrors },
+        },
+      },
+      async (request) => {
+        await graphql.run(request, UNBOOKMARK, { id: request.params.id });
+        return { message: 'Bookmark removed', bookmarked: false };
+      },
+    );
+
+    app.get<{ Querystring: PageQuery }>(
+      '/bookmarks',
+      {
+        schema: {
+          tags: ['Bookmarks'],
+          summary: 'Your bookmarks',
+          description: 'The posts the signed-in user has bookmarked; a deleted post leaves the list.',
+          security: bearer,
+          querystring: pageQuery,
+          response: {
+            200: listOf(post, 'Most recently bookmarked first.'),
+            ...errorResponses(ErrorCode.BAD_USER_INPUT, ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED),
+          },
+        },
+      },
+      async (request, reply) => {
+        const data = await graphql.run(request, BOOKMARKS, { first: request.query.limit, after: request.query.cursor });
+        if (!data.me) throw unauthenticated();
+        return sendPage(request, reply, data.me.bookmarks, restPost, request.query);
+      },
+    );
   };
 }

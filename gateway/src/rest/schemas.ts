@@ -22,7 +22,7 @@ const dateTime = Type.String({ format: 'date-time' });
  * than TypeBox's `anyOf`, which the response serializer would check branch by
  * branch for every item.
  */
-const oneOfTypes = <T>(types: string[], options: object = {}) => Type.Unsafe<T>({ type: types, ...options });
+export const oneOfTypes = <T>(types: string[], options: object = {}) => Type.Unsafe<T>({ type: types, ...options });
 
 export const idParams = (description: string) =>
   Type.Object({ id: Type.String({ pattern: OBJECT_ID_PATTERN, description }) }, { additionalProperties: false });
@@ -70,6 +70,17 @@ export const user = Type.Object({
 });
 export type RestUser = Static<typeof user>;
 
+/** The signed-in user's own account, as /auth-api/v1/me shows it: with the e-mail and the bio. */
+export const profile = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  name: Type.String(),
+  bio: oneOfTypes<string | null>(['string', 'null']),
+  email: Type.String(),
+  createdAt: dateTime,
+});
+export type RestProfile = Static<typeof profile>;
+
 const author = Type.Object({ id: Type.String(), username: Type.String(), name: Type.String() });
 
 const postProperties = {
@@ -101,6 +112,8 @@ export const authResult = Type.Object({ message: Type.String(), token: Type.Stri
 export const likeResult = Type.Object({ message: Type.String(), liked: Type.Boolean(), likeCount: Type.Integer() });
 
 export const followResult = Type.Object({ message: Type.String(), following: Type.Boolean() });
+
+export const bookmarkResult = Type.Object({ message: Type.String(), bookmarked: Type.Boolean() });
 
 export const listOf = (items: TSchema, description: string) =>
   Type.Array(items, { description: `${description} The next page, if any, is in the Link header (rel="next").` });

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RestCommentFragment, RestPostFragment, RestUserFragment } from './generated/operations';
-import type { PageQuery, RestComment, RestPost, RestUser } from './schemas';
+import type { RestCommentFragment, RestPostFragment, RestProfileFragment, RestUserFragment } from './generated/operations';
+import type { PageQuery, RestComment, RestPost, RestProfile, RestUser } from './schemas';
 
 /**
  * The GraphQL selections behind the REST shapes, one fragment per shape and
@@ -40,6 +40,15 @@ export const REST_USER = /* GraphQL */ `
   }
 `;
 
+export const REST_PROFILE = /* GraphQL */ `
+  fragment RestProfile on User {
+    ...RestUser
+    bio
+    email
+  }
+  ${REST_USER}
+`;
+
 export const REST_POST_PAGE = /* GraphQL */ `
   fragment RestPostPage on PostConnection {
     edges { node { ...RestPost } }
@@ -75,6 +84,12 @@ export function restComment({ post, ...comment }: RestCommentFragment): RestComm
 /** Email appears only where GraphQL gave it, that is to its owner. */
 export function restUser({ email, ...user }: RestUserFragment & { email?: string | null }): RestUser {
   return email ? { ...user, email } : user;
+}
+
+/** The graph shows an account's e-mail to its owner, who is the only one asking for a profile. */
+export function restProfile({ email, ...profile }: RestProfileFragment): RestProfile {
+  if (email === null) throw new Error('the graph withheld the e-mail of the signed-in user from its owner');
+  return { ...profile, email };
 }
 
 export interface Page<T> {

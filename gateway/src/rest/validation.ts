@@ -57,6 +57,7 @@ function describe(error: ErrorObject | FastifySchemaValidationError, part: strin
       const expected = String(params.type);
       if (expected === 'object') return { loc, msg: 'Input should be a valid dictionary', type: 'dict_type' };
       if (expected === 'integer') return { loc, msg: 'Input should be a valid integer', type: 'int_parsing' };
+      if (expected === 'boolean') return { loc, msg: 'Input should be a valid boolean', type: 'bool_type' };
       return { loc, msg: `Input should be a valid ${expected}`, type: `${expected}_type` };
     }
     case 'minLength':

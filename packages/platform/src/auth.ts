@@ -3,9 +3,10 @@ import jwt from 'jsonwebtoken';
 import { invalidToken } from './errors';
 import { isObjectId } from './ids';
 
-/** Who makes a request: null when it carries no token. */
+/** Who makes a request (null when it carries no token), and in which session: the one its token names. */
 export interface Viewer {
   id: string;
+  sessionId: string;
 }
 
 export const TOKEN_ISSUER = 'chirp-auth';
@@ -43,10 +44,11 @@ export function verifyToken(token: string, publicKey: string): Viewer {
   } catch (error) {
     throw invalidToken(error instanceof jwt.TokenExpiredError ? 'Token expired' : 'Invalid token');
   }
-  if (typeof payload === 'string' || typeof payload.exp !== 'number' || !isObjectId(payload.sub)) {
+  // A token without a session (issued before sessions existed) cannot be signed out of, so it is refused.
+  if (typeof payload === 'string' || typeof payload.exp !== 'number' || !isObjectId(payload.sub) || !isObjectId(payload.sid)) {
     throw invalidToken('Invalid token');
   }
-  const viewer = { id: payload.sub.toLowerCase() };
+  const viewer = { id: payload.sub.toLowerCase(), sessionId: payload.sid.toLowerCase() };
   if (verified.size >= MAX_VERIFIED) verified.clear();
   verified.set(token, { viewer, expiresAtMs: payload.exp * 1000 });
   return viewer;

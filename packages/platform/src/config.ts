@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
+import { localSubgraphUrl, SUBGRAPHS, type SubgraphName } from './services';
 
 /**
  * Configuration comes from the environment only, and is read and checked once
@@ -187,7 +188,24 @@ export interface SubgraphConfig extends BaseConfig {
   runWorkers: boolean;
   /** A stream worker's lease: another instance takes over this long after the holder stops renewing. */
   workerLeaseMs: number;
+  /** Each subgraph's /graphql, by name: those in the registry's `calls` of this one are asked while serving. */
+  subgraphUrls: Record<SubgraphName, string>;
+  /** How long an answer that a token's session is open may be reused (SESSION_CHECK_SECONDS). */
+  sessionCheckMs: number;
 }
+
+/** Where each subgraph's /graphql is (`<NAME>_URL`), for the gateway and for subgraphs that call another. */
+export function readSubgraphUrls(env: Env): Record<SubgraphName, string> {
+  return Object.fromEntries(
+    SUBGRAPHS.map((subgraph) => [subgraph.name, readUrl(env, subgraph.urlVariable, localSubgraphUrl(subgraph))]),
+  ) as Record<SubgraphName, string>;
+}
+
+/**
+ * A token of an ended session is refused everywhere within this bound: every process that verifies
+ * tokens asks auth again once its answer is this old. 0 asks on every request.
+ */
+export const readSessionCheckMs = (env: Env): number => readInt(env, 'SESSION_CHECK_SECONDS', 30, 0, 30) * 1000;
 
 export function readSubgraphConfig(env: Env, service: ProcessPorts & { dbVariable: string; defaultDb: string }): SubgraphConfig {
   const base = readBaseConfig(env, service);
@@ -199,6 +217,8 @@ export function readSubgraphConfig(env: Env, service: ProcessPorts & { dbVariabl
     requireServiceCredential: readBoolean(env, 'REQUIRE_SERVICE_CREDENTIAL', base.nodeEnv === 'production'),
     runWorkers: readBoolean(env, 'RUN_WORKERS', true),
     workerLeaseMs: readInt(env, 'WORKER_LEASE_MS', 10_000, 500, 600_000),
+    subgraphUrls: readSubgraphUrls(env),
+    sessionCheckMs: readSessionCheckMs(env),
   };
   if (config.requireServiceCredential && !config.serviceSecret) {
     fail('SERVICE_SECRET', 'set when subgraphs require the service credential (REQUIRE_SERVICE_CREDENTIAL, on by default in production)');

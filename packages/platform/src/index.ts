@@ -13,4 +13,6 @@ export * from './run-service';
 export * from './runtime-files';
 export * from './service-credential';
 export * from './services';
+export * from './sessions';
+export * from './entities';
 export * from './user-directory';

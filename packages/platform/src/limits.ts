@@ -16,6 +16,15 @@ export const PASSWORD_BYTES = { min: 8, max: 72 } as const;
 /** Display names, in characters (code points) once trimmed. */
 export const NAME = { minLength: 1, maxLength: 50 } as const;
 
+/** A profile's bio, in characters (code points) once trimmed; an empty one removes it. */
+export const BIO = { maxLength: 160 } as const;
+
+/**
+ * The mutations that check a password: each is a guess at one, so they share the limits on
+ * password guessing (one per operation, and the per-address login limit; register has its own).
+ */
+export const PASSWORD_CHECKS = ['login', 'changePassword', 'deleteAccount'] as const;
+
 /** 3 is the shortest address there is (a@b); 254 the longest SMTP carries (RFC 5321). */
 export const EMAIL = { minLength: 3, maxLength: 254 } as const;
 

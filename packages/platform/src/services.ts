@@ -66,8 +66,8 @@ function subgraph<TName extends string>(
 /** In the order they start: a subgraph comes after those it calls. */
 export const SUBGRAPHS = [
   subgraph('auth', 4001),
-  subgraph('posts', 4002, { workers: true }),
-  subgraph('users', 4003, { calls: ['auth'] }),
+  subgraph('posts', 4002, { calls: ['auth'], workers: true }),
+  subgraph('users', 4003, { calls: ['auth', 'posts'], workers: true }),
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

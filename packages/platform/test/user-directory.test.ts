@@ -29,7 +29,7 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 describe('the user directory', () => {
   test('when many ask at once about one account, then auth is asked once, and not again while the account is known', async () => {
-    const directory = createUserDirectory(url, null);
+    const directory = createUserDirectory({ serviceName: 'auth', url, signCredential: null });
     asked.length = 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => directory.exists('aaaaaaaaaaaaaaaaaaaaaaaa', 'request')));
     expect(answers).toEqual(Array(20).fill(true));
@@ -38,7 +38,7 @@ describe('the user directory', () => {
   });
 
   test('when an account does not exist, then that answer is not kept: the next question asks auth again', async () => {
-    const directory = createUserDirectory(url, null);
+    const directory = createUserDirectory({ serviceName: 'auth', url, signCredential: null });
     asked.length = 0;
     expect(await directory.exists('bbbbbbbbbbbbbbbbbbbbbbbb', 'request')).toBe(false);
     existing.add('bbbbbbbbbbbbbbbbbbbbbbbb');

@@ -1,4 +1,5 @@
 export * from './db';
+export * from './deleted-accounts';
 export * from './lambda';
 export * from './loaders';
 export * from './model';

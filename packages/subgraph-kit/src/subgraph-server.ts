@@ -29,6 +29,11 @@ import {
   createMetrics,
   serveMetrics,
   type Metrics,
+  createCredentialSigner,
+  createSessionCheck,
+  GATEWAY,
+  remoteSessionLookup,
+  type SessionLookup,
 } from '@chirp/platform';
 import { connectDatabase, pingDatabase } from './db';
 import { instrumentMongo } from './mongo-metrics';
@@ -68,6 +73,11 @@ export interface SubgraphModule<TConfig extends SubgraphConfig, TContext extends
   createContext(request: SubgraphRequest, module: TModule): TContext;
   /** The stream workers the subgraph runs beside serving (events.ts of the streams' owners), if any. */
   workers?(module: TModule): StreamWorkerSpec[];
+  /**
+   * How this subgraph learns whether a token's session is open: the owner of sessions (auth) reads its
+   * own; every other subgraph, by default, asks auth over `_entities`.
+   */
+  sessionLookup?(module: TModule): SessionLookup;
 }
 
 export interface RunningSubgraph extends RunningService {
@@ -108,6 +118,11 @@ export async function prepareSubgraph<TConfig extends SubgraphConfig, TContext e
   const connection = await connectDatabase(config.mongodbUri, config.dbName);
   try {
     const module = await subgraph.createModule(connection, config);
+    const signCredential = config.serviceSecret ? createCredentialSigner(config.serviceSecret, subgraph.name) : null;
+    const sessions = createSessionCheck(
+      subgraph.sessionLookup?.(module) ?? remoteSessionLookup({ serviceName: 'auth', url: config.subgraphUrls.auth, signCredential }),
+      config.sessionCheckMs,
+    );
     const schema = buildSubgraphSchema({
       typeDefs: parse(readSubgraphSdl(subgraphEntry(subgraph.name))),
       resolvers: subgraph.resolvers as GraphQLResolverMap<unknown>,
@@ -139,11 +154,17 @@ export async function prepareSubgraph<TConfig extends SubgraphConfig, TContext e
           secret: config.serviceSecret,
           required: config.requireServiceCredential,
         });
+        const viewer = viewerFromAuthorization(call.authorization, config.jwtPublicKey);
+        // A call the gateway vouches for carries a session the gateway has just checked; asking again
+        // here could only disagree with it (each reuses its answer for a while), and the disagreement
+        // would reach the client as this subgraph failing. Any other call, the session is checked here:
+        // a subgraph reached directly is not a way around auth.
+        if (viewer && caller?.service !== GATEWAY.name) await sessions.assertOpen(viewer, scope.requestId);
         const request: SubgraphRequest = {
           ...scope,
           // Through the gateway, the client is who the gateway vouches for; called directly, the peer itself.
           clientAddress: caller?.clientAddress ?? call.peerAddress,
-          viewer: viewerFromAuthorization(call.authorization, config.jwtPublicKey),
+          viewer,
         };
         return subgraph.createContext(request, module);
       },

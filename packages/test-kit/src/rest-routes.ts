@@ -4,7 +4,7 @@
  * error statuses it can answer with.
  */
 export interface RestRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   success: number;
   /** Whether it needs a bearer token (DESIGN's "auth" column). */
@@ -27,6 +27,11 @@ export const REST_ROUTES: RestRoute[] = [
   route('GET', '/users-api', 200),
   route('POST', '/auth-api/v1/register', 201, 400, 409, 422),
   route('POST', '/auth-api/v1/login', 200, 401, 422),
+  authed('GET', '/auth-api/v1/me', 200, 401),
+  authed('PATCH', '/auth-api/v1/me', 200, 400, 401, 422),
+  authed('DELETE', '/auth-api/v1/me', 200, 400, 401, 422),
+  authed('POST', '/auth-api/v1/password', 200, 400, 401, 409, 422),
+  authed('POST', '/auth-api/v1/logout', 200, 401, 422),
   authed('GET', '/posts-api/v1/feed', 200, 400, 401, 422),
   authed('POST', '/posts-api/v1/posts', 201, 400, 401, 403, 422),
   route('GET', POST, 200, 401, 404, 422),
@@ -38,6 +43,9 @@ export const REST_ROUTES: RestRoute[] = [
     authed('POST', `${POST}/${like}`, 200, 401, 404, 422),
     authed('DELETE', `${POST}/${like}`, 200, 401, 404, 422),
   ]),
+  authed('POST', `${POST}/bookmark`, 200, 401, 404, 422),
+  authed('DELETE', `${POST}/bookmark`, 200, 401, 404, 422),
+  authed('GET', '/posts-api/v1/bookmarks', 200, 400, 401, 422),
   ...['follow', 'unfollow'].map((action) => authed('POST', `${USER}/${action}`, 200, 400, 401, 404, 422)),
   ...['followers', 'following', 'posts'].map((list) => route('GET', `${USER}/${list}`, 200, 400, 401, 404, 422)),
 ];

@@ -1,20 +1,22 @@
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { generateTokenKeyPair } from '@chirp/platform';
+import type { SessionRepository } from '../src/repositories/session-repository';
 import type { UserRepository } from '../src/repositories/user-repository';
 import { createAccountService } from '../src/services/account-service';
 import { noThrottles } from '../src/services/auth-throttles';
 
 const { privateKey } = generateTokenKeyPair();
 const ROUNDS = 4;
-const stored = { id: '0123456789abcdef01234567', username: 'ada', name: 'Ada', email: 'ada@example.com', createdAt: new Date() };
+const stored = { id: '0123456789abcdef01234567', username: 'ada', name: 'Ada', bio: null, email: 'ada@example.com', createdAt: new Date() };
 
 function service(found: boolean) {
   const passwordHash = bcrypt.hashSync('the right password', ROUNDS);
   const users = {
     findCredentials: async () => (found ? { user: stored, passwordHash } : null),
   } as unknown as UserRepository;
-  return createAccountService(users, noThrottles, { privateKey, ttlSeconds: 60, bcryptRounds: ROUNDS });
+  const sessions = { newId: () => 'abcdefabcdefabcdefabcdef', open: async () => {} } as unknown as SessionRepository;
+  return createAccountService({ users, sessions }, noThrottles, { privateKey, ttlSeconds: 60, bcryptRounds: ROUNDS });
 }
 
 afterEach(() => {

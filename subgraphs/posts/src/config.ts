@@ -1,5 +1,6 @@
 import { readDbName, readInt, readSubgraphConfig, subgraphEntry, type Env, type SubgraphConfig } from '@chirp/platform';
 
+const AUTH = subgraphEntry('auth');
 const USERS = subgraphEntry('users');
 
 export interface PostsConfig extends SubgraphConfig {
@@ -7,6 +8,8 @@ export interface PostsConfig extends SubgraphConfig {
   highFollowerThreshold: number;
   /** The users subgraph's database, whose follow stream (and nothing else) the timeline worker reads. */
   usersDbName: string;
+  /** The auth subgraph's database, whose account stream (and nothing else) the timeline worker reads. */
+  authDbName: string;
 }
 
 export function loadPostsConfig(env: Env): PostsConfig {
@@ -14,5 +17,6 @@ export function loadPostsConfig(env: Env): PostsConfig {
     ...readSubgraphConfig(env, subgraphEntry('posts')),
     highFollowerThreshold: readInt(env, 'FANOUT_FOLLOWER_THRESHOLD', 10_000, 0, 10_000_000),
     usersDbName: readDbName(env, USERS.dbVariable, USERS.defaultDb),
+    authDbName: readDbName(env, AUTH.dbVariable, AUTH.defaultDb),
   };
 }

@@ -7,6 +7,8 @@ export interface Loaders {
   stats: DataLoader<string, UserStats>;
   /** Keyed by the followee; only made for a signed-in viewer. */
   followedByViewer: DataLoader<string, boolean> | null;
+  /** Keyed by post; only made for a signed-in viewer. */
+  bookmarkedByViewer: DataLoader<string, boolean> | null;
 }
 
 export interface Context extends SubgraphRequest {
@@ -16,7 +18,7 @@ export interface Context extends SubgraphRequest {
 
 /** Loaders are new for every request, so nothing cached outlives it. */
 export function createContext(request: SubgraphRequest, { repositories, services }: UsersModule): Context {
-  const { follows } = repositories;
+  const { follows, bookmarks } = repositories;
   return {
     ...request,
     loaders: {
@@ -25,6 +27,7 @@ export function createContext(request: SubgraphRequest, { repositories, services
         return ids.map((id) => found.get(id) ?? { id, followersCount: 0, followingCount: 0 });
       }),
       followedByViewer: viewerEdgeLoader(request.viewer, follows.followedAmong),
+      bookmarkedByViewer: viewerEdgeLoader(request.viewer, bookmarks.bookmarkedAmong),
     },
     services,
   };

@@ -2,6 +2,12 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type ChangePasswordInput = {
+  currentPassword: string;
+  /** 8-72 bytes in UTF-8. */
+  newPassword: string;
+};
+
 export type LoginInput = {
   password: string;
   /** The username or the e-mail address. */
@@ -18,6 +24,13 @@ export type RegisterInput = {
   username: string;
 };
 
+export type UpdateProfileInput = {
+  /** Up to 160 characters; null or empty removes the bio; left out, it stays as it is. */
+  bio?: string | null | undefined;
+  /** 1-50 characters; left out, the name stays as it is. */
+  name?: string | null | undefined;
+};
+
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
@@ -31,6 +44,39 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login: { token: string, expiresAt: string, user: { email: string | null, id: string, username: string, name: string, createdAt: string } } };
+
+export type ProfileQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProfileQuery = { me: { bio: string | null, email: string | null, id: string, username: string, name: string, createdAt: string } | null };
+
+export type UpdateProfileMutationVariables = Exact<{
+  input: UpdateProfileInput;
+}>;
+
+
+export type UpdateProfileMutation = { updateProfile: { bio: string | null, email: string | null, id: string, username: string, name: string, createdAt: string } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { token: string, expiresAt: string, user: { email: string | null, id: string, username: string, name: string, createdAt: string } } };
+
+export type LogoutMutationVariables = Exact<{
+  allSessions?: boolean | null | undefined;
+}>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export type DeleteAccountMutationVariables = Exact<{
+  password: string;
+}>;
+
+
+export type DeleteAccountMutation = { deleteAccount: boolean };
 
 export type FeedQueryVariables = Exact<{
   first: number;
@@ -100,11 +146,35 @@ export type UnlikePostMutationVariables = Exact<{
 
 export type UnlikePostMutation = { unlikePost: { likeCount: number } };
 
+export type BookmarkPostMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type BookmarkPostMutation = { bookmarkPost: { id: string } };
+
+export type UnbookmarkPostMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type UnbookmarkPostMutation = { unbookmarkPost: { id: string } };
+
+export type BookmarksQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type BookmarksQuery = { me: { bookmarks: { edges: Array<{ node: { id: string, content: string, createdAt: string, updatedAt: string, editedAt: string | null, likeCount: number, commentCount: number, likedByViewer: boolean, author: { id: string, username: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
 export type RestPostFragment = { id: string, content: string, createdAt: string, updatedAt: string, editedAt: string | null, likeCount: number, commentCount: number, likedByViewer: boolean, author: { id: string, username: string, name: string } };
 
 export type RestCommentFragment = { id: string, content: string, createdAt: string, author: { id: string, username: string, name: string }, post: { id: string } };
 
 export type RestUserFragment = { id: string, username: string, name: string, createdAt: string };
+
+export type RestProfileFragment = { bio: string | null, email: string | null, id: string, username: string, name: string, createdAt: string };
 
 export type RestPostPageFragment = { edges: Array<{ node: { id: string, content: string, createdAt: string, updatedAt: string, editedAt: string | null, likeCount: number, commentCount: number, likedByViewer: boolean, author: { id: string, username: string, name: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } };
 

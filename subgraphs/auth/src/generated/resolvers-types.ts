@@ -28,6 +28,12 @@ export type AuthPayload = {
   user: User;
 };
 
+export type ChangePasswordInput = {
+  currentPassword: Scalars['String']['input'];
+  /** 8-72 bytes in UTF-8. */
+  newPassword: Scalars['String']['input'];
+};
+
 export type LoginInput = {
   password: Scalars['String']['input'];
   /** The username or the e-mail address. */
@@ -36,10 +42,38 @@ export type LoginInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Signs in with a username or e-mail and a password. */
+  /**
+   * Changes the password. Every session of the account ends, the current one too; the answer's token,
+   * of a new session, keeps the caller signed in. A wrong current password is BAD_USER_INPUT.
+   */
+  changePassword: AuthPayload;
+  /**
+   * Deletes the signed-in user's account, once the password confirms it: its sessions end and its
+   * username and e-mail are free at once; within seconds every service has removed its follows,
+   * posts, comments, likes and bookmarks.
+   */
+  deleteAccount: Scalars['Boolean']['output'];
+  /** Signs in with a username or e-mail and a password: a new session, named in the token. */
   login: AuthPayload;
+  /**
+   * Signs out: ends the session of the token used, or with `allSessions` every session of the account.
+   * Other services refuse the ended sessions' tokens within SESSION_CHECK_SECONDS (30 by default).
+   */
+  logout: Scalars['Boolean']['output'];
   /** Creates an account and signs it in. A taken username or e-mail is CONFLICT. */
   register: AuthPayload;
+  /** Changes the signed-in user's name or bio. */
+  updateProfile: User;
+};
+
+
+export type MutationChangePasswordArgs = {
+  input: ChangePasswordInput;
+};
+
+
+export type MutationDeleteAccountArgs = {
+  password: Scalars['String']['input'];
 };
 
 
@@ -48,8 +82,18 @@ export type MutationLoginArgs = {
 };
 
 
+export type MutationLogoutArgs = {
+  allSessions?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type MutationRegisterArgs = {
   input: RegisterInput;
+};
+
+
+export type MutationUpdateProfileArgs = {
+  input: UpdateProfileInput;
 };
 
 export type Query = {
@@ -82,11 +126,30 @@ export type RegisterInput = {
 };
 
 /**
+ * A signed-in session, named in its tokens (`sid`). Not part of the public graph: the other services
+ * ask for it over `_entities` to learn whether a token's session is still open (null once it has ended).
+ */
+export type Session = {
+  __typename?: 'Session';
+  id: Scalars['ID']['output'];
+  userId: Scalars['ID']['output'];
+};
+
+export type UpdateProfileInput = {
+  /** Up to 160 characters; null or empty removes the bio; left out, it stays as it is. */
+  bio?: InputMaybe<Scalars['String']['input']>;
+  /** 1-50 characters; left out, the name stays as it is. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
  * A Chirp account. The auth subgraph owns identity: who the user is and how
  * they sign in. The users and posts subgraphs add the social graph and posts.
  */
 export type User = {
   __typename?: 'User';
+  /** A short self-description, up to 160 characters; null when the user has written none. */
+  bio: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** Only the user themself sees their e-mail address; it is null for everyone else. */
   email: Maybe<Scalars['EmailAddress']['output']>;
@@ -178,11 +241,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Session: Session;
   User: User;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Session:
+    ( { __typename: 'Session' }
+    & GraphQLRecursivePick<FederationTypes['Session'], {"id":true}> );
   User:
     ( { __typename: 'User' }
     & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
@@ -194,30 +261,36 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ChangePasswordInput: ChangePasswordInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EmailAddress: ResolverTypeWrapper<Scalars['EmailAddress']['output']>;
   LoginInput: LoginInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   RegisterInput: RegisterInput;
+  Session: ResolverTypeWrapper<Session>;
+  UpdateProfileInput: UpdateProfileInput;
   User: ResolverTypeWrapper<UserRecord>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
   String: Scalars['String']['output'];
+  ChangePasswordInput: ChangePasswordInput;
   DateTime: Scalars['DateTime']['output'];
   EmailAddress: Scalars['EmailAddress']['output'];
   LoginInput: LoginInput;
   Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   RegisterInput: RegisterInput;
+  Session: Session | FederationReferenceTypes['Session'];
+  UpdateProfileInput: UpdateProfileInput;
   User: UserRecord;
-  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
@@ -235,8 +308,12 @@ export interface EmailAddressScalarConfig extends GraphQLScalarTypeConfig<Resolv
 }
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  changePassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'input'>>;
+  deleteAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAccountArgs, 'password'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'allSessions'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -245,8 +322,15 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   userByUsername?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserByUsernameArgs, 'username'>>;
 }>;
 
+export type SessionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Session']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  bio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['EmailAddress']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -260,6 +344,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EmailAddress?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Session?: SessionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

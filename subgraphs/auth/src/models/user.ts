@@ -7,6 +7,8 @@ const userSchema = new Schema(
     /** Lower-cased username: uniqueness and look-up ignore case, without collations. */
     usernameKey: { type: String, required: true },
     name: { type: String, required: true },
+    /** Absent until the user writes one. */
+    bio: { type: String },
     /** Stored lower-cased, so uniqueness ignores case. */
     email: { type: String, required: true },
     passwordHash: { type: String, required: true },

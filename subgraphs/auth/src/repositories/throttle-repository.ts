@@ -53,5 +53,9 @@ export async function createThrottleRepository(connection: Connection) {
     async refund(key: string, window: ThrottleWindow): Promise<void> {
       await Throttle.updateOne({ _id: key, expiresAt: window.expiresAt, count: operator({ $gt: 0 }) }, { $inc: { count: -1 } });
     },
+
+    async remove(key: string): Promise<void> {
+      await Throttle.deleteOne({ _id: key });
+    },
   };
 }

@@ -2,6 +2,7 @@ import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './mutation';
 import { Query } from './query';
+import { Session } from './session';
 import { User } from './user';
 
 export const resolvers: Resolvers = {
@@ -9,5 +10,6 @@ export const resolvers: Resolvers = {
   EmailAddress: EmailAddressResolver,
   Query,
   Mutation,
+  Session,
   User,
 };

@@ -1,29 +1,58 @@
 import bcrypt from 'bcryptjs';
-import { isObjectId, parseId, unauthenticated, type Viewer } from '@chirp/platform';
+import { badUserInput, conflict, isObjectId, parseId, unauthenticated, type Viewer } from '@chirp/platform';
+import { requireViewer } from '@chirp/subgraph-kit';
 import type { Loaders } from '../context';
+import type { SessionRepository } from '../repositories/session-repository';
 import type { UserRecord, UserRepository } from '../repositories/user-repository';
 import type { AuthThrottles } from './auth-throttles';
 import { createTokenIssuer, type IssuedToken } from './tokens';
-import { validateRegistration, type RegistrationInput } from './validation';
+import { validatePassword, validateProfileChange, validateRegistration, type RegistrationInput } from './validation';
 
 export interface AuthPayload extends IssuedToken {
   /** The account just signed in to: its owner sees its e-mail although the request carried no token. */
   user: UserRecord & { signedIn: true };
 }
 
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
 export type AccountService = ReturnType<typeof createAccountService>;
 
 export function createAccountService(
-  users: UserRepository,
+  repositories: { users: UserRepository; sessions: SessionRepository },
   throttles: AuthThrottles,
   options: { privateKey: string; ttlSeconds: number; bcryptRounds: number },
 ) {
+  const { users, sessions } = repositories;
   const issueToken = createTokenIssuer(options.privateKey, options.ttlSeconds);
   /**
    * Compared against when the login names nobody, so that an unknown username
    * costs the same bcrypt work as a wrong password and timing reveals nothing.
    */
   const dummyHash = bcrypt.hashSync('not-a-real-password', options.bcryptRounds);
+
+  /** Opens a session for the account and issues its token. */
+  async function signIn(user: UserRecord, sessionId = sessions.newId()): Promise<AuthPayload> {
+    const issued = issueToken(user.id, sessionId);
+    await sessions.open({ id: sessionId, userId: user.id, expiresAt: issued.expiresAt });
+    return { ...issued, user: { ...user, signedIn: true } };
+  }
+
+  /**
+   * Confirms the signed-in user's password before an operation that needs it (a password change, a
+   * deletion). Each check counts as a login attempt from the address and, when wrong, as a failure
+   * against the account: a stolen token is not a way around the limits on guessing the password.
+   */
+  async function confirmPassword(viewer: Viewer, password: string, field: string, clientAddress: string | null) {
+    await throttles.countLoginAttempt(clientAddress);
+    const credentials = await users.findCredentials({ id: viewer.id });
+    if (!credentials) throw unauthenticated('The account of this token does not exist');
+    const matches = await throttles.checkPassword({ userId: viewer.id }, () => bcrypt.compare(password, credentials.passwordHash));
+    if (!matches) throw badUserInput(`${field} is not the account's password`, field);
+    return credentials;
+  }
 
   return {
     /**
@@ -35,8 +64,7 @@ export function createAccountService(
       const valid = validateRegistration(input);
       await throttles.countRegistration(clientAddress);
       const passwordHash = await bcrypt.hash(valid.password, options.bcryptRounds);
-      const user = await users.create({ username: valid.username, name: valid.name, email: valid.email, passwordHash });
-      return { ...issueToken(user.id), user: { ...user, signedIn: true } };
+      return signIn(await users.create({ username: valid.username, name: valid.name, email: valid.email, passwordHash }));
     },
 
     /**
@@ -52,7 +80,60 @@ export function createAccountService(
         bcrypt.compare(password, credentials?.passwordHash ?? dummyHash),
       );
       if (!credentials || !matches) throw unauthenticated('Invalid username or password');
-      return { ...issueToken(credentials.user.id), user: { ...credentials.user, signedIn: true } };
+      return signIn(credentials.user);
+    },
+
+    /** Ends the session of the token used, or every session of its account. */
+    async logout(viewer: Viewer | null, allSessions: boolean): Promise<boolean> {
+      const { id, sessionId } = requireViewer(viewer);
+      await (allSessions ? sessions.endAllOf(id) : sessions.end(sessionId));
+      return true;
+    },
+
+    /**
+     * Replaces the password and ends every session of the account, the caller's too: a password is
+     * often changed because a token leaked, and the leaked copy must stop working as well. The
+     * caller stays signed in with the fresh token of a new session.
+     */
+    async changePassword(viewer: Viewer | null, change: PasswordChange, clientAddress: string | null): Promise<AuthPayload> {
+      const signedIn = requireViewer(viewer);
+      const newPassword = validatePassword(change.newPassword, 'newPassword');
+      const credentials = await confirmPassword(signedIn, change.currentPassword, 'currentPassword', clientAddress);
+      const newHash = await bcrypt.hash(newPassword, options.bcryptRounds);
+      if (!(await users.replacePasswordHash(signedIn.id, credentials.passwordHash, newHash))) {
+        throw conflict('The password was changed by another request meanwhile', 'currentPassword');
+      }
+      const sessionId = sessions.newId();
+      const payload = await signIn(credentials.user, sessionId);
+      await sessions.endAllOf(signedIn.id, sessionId);
+      return payload;
+    },
+
+    /**
+     * Deletes the account at once: its sessions end (its tokens stop working), then the account
+     * itself goes, freeing its username and e-mail. Its deletion reaches the other services on auth's
+     * account stream (events.ts), and each removes what it holds of the account.
+     */
+    async deleteAccount(viewer: Viewer | null, password: string, clientAddress: string | null): Promise<boolean> {
+      const signedIn = requireViewer(viewer);
+      await confirmPassword(signedIn, password, 'password', clientAddress);
+      // Sessions first: should the process stop in between, the account still exists and can be deleted again.
+      await sessions.endAllOf(signedIn.id);
+      await users.delete(signedIn.id);
+      await throttles.forgetAccount(signedIn.id);
+      return true;
+    },
+
+    async updateProfile(viewer: Viewer | null, input: { name?: string | null; bio?: string | null }): Promise<UserRecord> {
+      const { id } = requireViewer(viewer);
+      const updated = await users.updateProfile(id, validateProfileChange(input));
+      if (!updated) throw unauthenticated('The account of this token does not exist');
+      return updated;
+    },
+
+    /** Whose the session is while it is open, null once it has ended: every service's check of a token. */
+    sessionOwner(sessionId: string): Promise<string | null> {
+      return isObjectId(sessionId) ? sessions.ownerOf(sessionId.toLowerCase()) : Promise.resolve(null);
     },
 
     /** The signed-in user; null when anonymous. */

@@ -31,6 +31,8 @@ export interface AuthThrottles {
    * failures for this window, is RATE_LIMITED without comparing anything.
    */
   checkPassword(subject: PasswordSubject, compare: () => Promise<boolean>): Promise<boolean>;
+  /** Drops what is counted against a deleted account: nothing of it stays in the auth database. */
+  forgetAccount(userId: string): Promise<void>;
 }
 
 /**
@@ -81,6 +83,10 @@ export function createAuthThrottles(repository: ThrottleRepository, limits: Thro
       if (matches) await repository.refund(key, window);
       return matches;
     },
+
+    async forgetAccount(userId) {
+      await repository.remove(subjectKey({ userId }));
+    },
   };
 }
 
@@ -89,4 +95,5 @@ export const noThrottles: AuthThrottles = {
   countLoginAttempt: async () => {},
   countRegistration: async () => {},
   checkPassword: (_subject, compare) => compare(),
+  forgetAccount: async () => {},
 };

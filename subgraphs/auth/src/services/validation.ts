@@ -1,5 +1,6 @@
 import { EmailAddressResolver } from 'graphql-scalars';
-import { badUserInput, EMAIL, NAME, PASSWORD_BYTES, USERNAME } from '@chirp/platform';
+import { badUserInput, BIO, EMAIL, NAME, PASSWORD_BYTES, USERNAME } from '@chirp/platform';
+import type { ProfileChange } from '../repositories/user-repository';
 
 const USERNAME_PATTERN = new RegExp(`^[${USERNAME.characters}]{${USERNAME.minLength},${USERNAME.maxLength}}$`);
 
@@ -17,10 +18,10 @@ export function validateUsername(username: string): string {
   return username;
 }
 
-export function validatePassword(password: string): string {
+export function validatePassword(password: string, field = 'password'): string {
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes < PASSWORD_BYTES.min || bytes > PASSWORD_BYTES.max) {
-    throw badUserInput(`password must be ${PASSWORD_BYTES.min}-${PASSWORD_BYTES.max} bytes long`, 'password');
+    throw badUserInput(`${field} must be ${PASSWORD_BYTES.min}-${PASSWORD_BYTES.max} bytes long`, field);
   }
   return password;
 }
@@ -51,5 +52,22 @@ export function validateRegistration(input: RegistrationInput): RegistrationInpu
     password: validatePassword(input.password),
     name: validateName(input.name),
     email: validateEmail(input.email),
+  };
+}
+
+export function validateBio(bio: string): string | null {
+  const trimmed = bio.trim();
+  if ([...trimmed].length > BIO.maxLength || /(?!\n)\p{Cc}/u.test(trimmed)) {
+    throw badUserInput(`bio must be at most ${BIO.maxLength} printable characters`, 'bio');
+  }
+  return trimmed === '' ? null : trimmed;
+}
+
+/** A field left out stays as it is; a null or empty bio removes it; every account keeps a name. */
+export function validateProfileChange(input: { name?: string | null; bio?: string | null }): ProfileChange {
+  if (input.name === null) throw badUserInput('name cannot be removed, only changed', 'name');
+  return {
+    ...(input.name === undefined ? {} : { name: validateName(input.name) }),
+    ...(input.bio === undefined ? {} : { bio: input.bio === null ? null : validateBio(input.bio) }),
   };
 }

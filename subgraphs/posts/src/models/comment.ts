@@ -12,6 +12,8 @@ const commentSchema = new Schema(
 
 /** A post's comments, oldest first; also what deleting a post removes. */
 commentSchema.index({ postId: 1, createdAt: 1, _id: 1 }, { name: 'post_oldest' });
+/** An account's comments, by post: what its deletion takes away, and from which posts' counts. */
+commentSchema.index({ authorId: 1, postId: 1 }, { name: 'author_post' });
 
 export const commentModel = defineModel('Comment', commentSchema);
 export type CommentDocument = StoredDocument<typeof commentSchema>;

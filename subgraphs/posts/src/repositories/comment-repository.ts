@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterCursorFilter, pageSort, toObjectId } from '@chirp/subgraph-kit';
 import type { PageRequest } from '@chirp/platform';
 import { commentModel, type CommentDocument } from '../models/comment';
+import { recordsOnPosts } from './records-on-posts';
 
 export interface CommentRecord {
   id: string;
@@ -43,8 +44,6 @@ export async function createCommentRepository(connection: Connection) {
       await Comment.deleteOne({ _id: toObjectId(id) });
     },
 
-    async deleteByPost(postId: string): Promise<void> {
-      await Comment.deleteMany({ postId: toObjectId(postId) });
-    },
+    ...recordsOnPosts(Comment, 'authorId'),
   };
 }

@@ -116,5 +116,23 @@ export async function createFollowGraphRepository(connection: Connection) {
     async followers(): Promise<string[]> {
       return (await FollowEdge.distinct('followerId')).map(String);
     },
+
+    /** Everyone the projection names: followers, the followed, high-follower authors. */
+    async accounts(): Promise<string[]> {
+      const [followers, followed, highFollower] = await Promise.all([
+        FollowEdge.distinct('followerId'),
+        FollowEdge.distinct('followeeId'),
+        HighFollowerAuthor.distinct('_id'),
+      ]);
+      return [...new Set([...followers, ...followed, ...highFollower].map(String))];
+    },
+
+    /** Deleted accounts leave the graph: their edges both ways, and their high-follower mark. */
+    async removeAccounts(accountIds: readonly string[]): Promise<void> {
+      if (accountIds.length === 0) return;
+      const ids = accountIds.map(toObjectId);
+      await FollowEdge.deleteMany({ $or: [{ followerId: operator({ $in: ids }) }, { followeeId: operator({ $in: ids }) }] });
+      await HighFollowerAuthor.deleteMany({ _id: operator({ $in: ids }) });
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError, operator, toObjectId } from '@chirp/subgraph-kit';
 import { likeModel } from '../models/like';
+import { recordsOnPosts } from './records-on-posts';
 
 export type LikeRepository = Awaited<ReturnType<typeof createLikeRepository>>;
 
@@ -31,8 +32,6 @@ export async function createLikeRepository(connection: Connection) {
       return new Set(docs.map((doc) => String(doc.postId)));
     },
 
-    async deleteByPost(postId: string): Promise<void> {
-      await Like.deleteMany({ postId: toObjectId(postId) });
-    },
+    ...recordsOnPosts(Like, 'userId'),
   };
 }

@@ -77,6 +77,26 @@ export async function createPostRepository(connection: Connection) {
       return deletedCount === 1;
     },
 
+    /** Up to `limit` posts of `authorIds`, by id: removing an account's posts takes them a page at a time. */
+    async idsByAuthors(authorIds: readonly string[], limit: number): Promise<string[]> {
+      const docs = await Post.find({ authorId: operator({ $in: authorIds.map(toObjectId) }) }, { _id: 1 }).limit(limit).lean();
+      return docs.map((doc) => String(doc._id));
+    },
+
+    async deleteByIds(ids: readonly string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await Post.deleteMany({ _id: operator({ $in: ids.map(toObjectId) }) });
+    },
+
+    /** Sets a counter of each post in `counts` to its recounted value (an edit's `updatedAt` stays). */
+    async setCounts(counter: 'likeCount' | 'commentCount', counts: ReadonlyMap<string, number>): Promise<void> {
+      if (counts.size === 0) return;
+      await Post.bulkWrite(
+        [...counts].map(([id, count]) => ({ updateOne: { filter: { _id: toObjectId(id) }, update: { $set: { [counter]: count } }, timestamps: false } })),
+        { ordered: false },
+      );
+    },
+
     /** Moves a counter and returns the post as it is now; null if it is gone. */
     async increment(id: string, counter: 'likeCount' | 'commentCount', delta: 1 | -1): Promise<PostRecord | null> {
       const doc = await Post.findOneAndUpdate(

@@ -172,9 +172,18 @@ export async function createTimelineRepository(connection: Connection) {
       await Timeline.updateOne({ _id: toObjectId(ownerId) }, { $set: { size: items.length, trimmedThrough } }, { upsert: true });
     },
 
-    /** Rebuilding: every owner with a timeline. */
+    /** Rebuilding: every owner with a timeline (entries, or only its document). */
     async owners(): Promise<string[]> {
-      return (await Entry.distinct('ownerId')).map(String);
+      const [withEntries, withDocument] = await Promise.all([Entry.distinct('ownerId'), Timeline.distinct('_id')]);
+      return [...new Set([...withEntries, ...withDocument].map(String))];
+    },
+
+    /** Deleted accounts' timelines: their entries and their documents. */
+    async removeOwners(ownerIds: readonly string[]): Promise<void> {
+      if (ownerIds.length === 0) return;
+      const ids = ownerIds.map(toObjectId);
+      await Entry.deleteMany({ ownerId: operator({ $in: ids }) });
+      await Timeline.deleteMany({ _id: operator({ $in: ids }) });
     },
   };
 }

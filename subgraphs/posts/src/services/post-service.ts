@@ -1,5 +1,5 @@
 import { type Viewer, forbidden, isObjectId, notFound, parseId, type PageRequest } from '@chirp/platform';
-import { requireViewer } from '@chirp/subgraph-kit';
+import { accountDeleted, requireViewer, type DeletedAccounts } from '@chirp/subgraph-kit';
 import type { Loaders } from '../context';
 import type { CommentRecord, CommentRepository } from '../repositories/comment-repository';
 import type { LikeRepository } from '../repositories/like-repository';
@@ -8,7 +8,23 @@ import { validateContent } from './validation';
 
 export type PostService = ReturnType<typeof createPostService>;
 
-export function createPostService(posts: PostRepository, comments: CommentRepository, likes: LikeRepository) {
+export function createPostService(
+  posts: PostRepository,
+  comments: CommentRepository,
+  likes: LikeRepository,
+  deletedAccounts: Pick<DeletedAccounts, 'isDeleted'>,
+) {
+  /**
+   * The viewer, for a write. A deleted account's token may be believed a while longer (sessions are
+   * checked again within 30 s), but its writes are refused as soon as the deletion has reached this
+   * subgraph, so that nothing of the account is written after its data was removed.
+   */
+  async function writer(viewer: Viewer | null): Promise<Viewer> {
+    const user = requireViewer(viewer);
+    if (await deletedAccounts.isDeleted(user.id)) throw accountDeleted();
+    return user;
+  }
+
   async function existingPost(postId: string): Promise<PostRecord> {
     const [post] = await posts.findByIds([postId]);
     if (!post) throw notFound('Post not found');
@@ -24,12 +40,12 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
 
   return {
     async create(viewer: Viewer | null, content: string): Promise<PostRecord> {
-      const author = requireViewer(viewer);
+      const author = await writer(viewer);
       return posts.create(author.id, validateContent(content));
     },
 
     async update(viewer: Viewer | null, id: string, content: string): Promise<PostRecord> {
-      const author = requireViewer(viewer);
+      const author = await writer(viewer);
       const postId = parseId(id, 'id');
       const text = validateContent(content);
       await ownPost(author, postId);
@@ -40,16 +56,16 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
 
     /** The post goes first, so that nothing new can attach to it; then what hung on it. */
     async delete(viewer: Viewer | null, id: string): Promise<string> {
-      const author = requireViewer(viewer);
+      const author = await writer(viewer);
       const postId = parseId(id, 'id');
       await ownPost(author, postId);
       if (!(await posts.delete(postId, author.id))) throw notFound('Post not found');
-      await Promise.all([comments.deleteByPost(postId), likes.deleteByPost(postId)]);
+      await Promise.all([comments.deleteByPosts([postId]), likes.deleteByPosts([postId])]);
       return postId;
     },
 
     async addComment(viewer: Viewer | null, postId: string, content: string): Promise<CommentRecord> {
-      const author = requireViewer(viewer);
+      const author = await writer(viewer);
       const id = parseId(postId, 'postId');
       const text = validateContent(content);
       await existingPost(id);
@@ -64,7 +80,7 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
 
     /** Idempotent: the count moves only when a like was really added. */
     async like(viewer: Viewer | null, postId: string): Promise<PostRecord> {
-      const user = requireViewer(viewer);
+      const user = await writer(viewer);
       const id = parseId(postId, 'postId');
       const post = await existingPost(id);
       if (!(await likes.add(id, user.id))) return post;
@@ -79,7 +95,7 @@ export function createPostService(posts: PostRepository, comments: CommentReposi
 
     /** Idempotent: the count moves only when a like was really removed. */
     async unlike(viewer: Viewer | null, postId: string): Promise<PostRecord> {
-      const user = requireViewer(viewer);
+      const user = await writer(viewer);
       const id = parseId(postId, 'postId');
       const post = await existingPost(id);
       if (!(await likes.remove(id, user.id))) return post;

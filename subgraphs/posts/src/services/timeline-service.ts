@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FollowEvent } from '@chirp/users-subgraph/events';
 import { forbidden, type CursorPosition, type PageRequest, type Viewer } from '@chirp/platform';
-import { requireViewer } from '@chirp/subgraph-kit';
+import { requireViewer, type DeletedAccounts } from '@chirp/subgraph-kit';
 import type { Loaders } from '../context';
 import type { PostEvent } from '../events';
 import type { Edge, FollowGraphRepository } from '../repositories/follow-graph-repository';
@@ -35,8 +35,18 @@ export function createTimelineService(
   posts: PostRepository,
   timelines: TimelineRepository,
   graph: FollowGraphRepository,
+  deletedAccounts: Pick<DeletedAccounts, 'deletedAmong'>,
   { highFollowerThreshold }: TimelineSettings,
 ) {
+  /**
+   * Of `edges`, those between two accounts not deleted: the follow stream may bring an edge of an account
+   * after the account stream brought its deletion (their order is not kept across streams).
+   */
+  async function betweenAccounts<TEdge extends Edge>(edges: readonly TEdge[]): Promise<TEdge[]> {
+    const deleted = await deletedAccounts.deletedAmong(edges.flatMap((edge) => [edge.followerId, edge.followeeId]));
+    return edges.filter((edge) => !deleted.has(edge.followerId) && !deleted.has(edge.followeeId));
+  }
+
   async function addTrimming(entries: { ownerId: string; item: TimelineItem }[]): Promise<void> {
     const gained = await timelines.add(entries);
     if (gained.size === 0) return;
@@ -138,7 +148,7 @@ export function createTimelineService(
      */
     async applyFollowEvents(events: FollowEvent[]): Promise<void> {
       const last = new Map(events.map((event) => [`${event.followerId}:${event.followeeId}`, event]));
-      const follows = [...last.values()].filter((event) => event.type === 'follow');
+      const follows = await betweenAccounts([...last.values()].filter((event) => event.type === 'follow'));
       const unfollows = [...last.values()].filter((event) => event.type === 'unfollow');
       await graph.remove(unfollows);
       await timelines.removeAuthors(unfollows.map((event) => ({ ownerId: event.followerId, authorId: event.followeeId })));
@@ -147,12 +157,12 @@ export function createTimelineService(
     },
 
     /**
-     * Rebuilds the follow projection from `followSnapshot` (the users subgraph's present edges), then the
-     * high-follower authors and every timeline from the posts themselves.
+     * Rebuilds the follow projection from `followSnapshot` (the users subgraph's present edges, less those
+     * of deleted accounts), then the high-follower authors and every timeline from the posts themselves.
      */
     async rebuild(followSnapshot: AsyncIterable<FollowEvent[]>): Promise<void> {
       const stamp = randomUUID();
-      for await (const edges of followSnapshot) await graph.stamp(edges, stamp);
+      for await (const edges of followSnapshot) await graph.stamp(await betweenAccounts(edges), stamp);
       await graph.sweepUnstamped(stamp);
       const highFollower = new Set(await graph.recomputeHighFollowerAuthors(highFollowerThreshold));
       const owners = new Set([...(await graph.followers()), ...(await posts.authors()), ...(await timelines.owners())]);

@@ -1,8 +1,9 @@
-import type { Connection } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
 import type { PageRequest } from '@chirp/platform';
 import { followModel } from '../models/follow';
 import { userStatsModel } from '../models/user-stats';
+import { inBatches } from './batches';
 
 /** A follow edge as a page item: positioned by when it was made, pointing at `userId`. */
 export interface FollowEdge {
@@ -21,6 +22,9 @@ export interface UserStats {
 export type FollowOutcome = 'followed' | 'already-following' | 'limit-reached';
 
 export type FollowRepository = Awaited<ReturnType<typeof createFollowRepository>>;
+
+/** Accounts whose counters are recounted in one pair of aggregations. */
+const RECOUNT_BATCH = 500;
 
 export async function createFollowRepository(connection: Connection) {
   const Follow = await followModel(connection);
@@ -58,6 +62,34 @@ export async function createFollowRepository(connection: Connection) {
       .limit(request.first + 1)
       .lean();
     return docs.map((doc): FollowEdge => ({ id: String(doc._id), createdAt: doc.createdAt, userId: String(doc[pointsAt]) }));
+  }
+
+  /** How many edges of `side` each of `userIds` has, leaving out the edges with `excluded` accounts. */
+  async function countEdges(side: 'followerId' | 'followeeId', userIds: Types.ObjectId[], excluded: Types.ObjectId[]): Promise<Map<string, number>> {
+    const otherSide = side === 'followerId' ? 'followeeId' : 'followerId';
+    const counts = await Follow.aggregate<{ _id: Types.ObjectId; count: number }>([
+      { $match: { [side]: { $in: userIds }, [otherSide]: { $nin: excluded } } },
+      { $group: { _id: `$${side}`, count: { $sum: 1 } } },
+    ]);
+    return new Map(counts.map(({ _id, count }) => [String(_id), count]));
+  }
+
+  /** Sets the counters of `userIds` to their edges, leaving out the edges with `excluded` accounts. */
+  async function recount(userIds: Types.ObjectId[], excluded: Types.ObjectId[]): Promise<void> {
+    for (let start = 0; start < userIds.length; start += RECOUNT_BATCH) {
+      const batch = userIds.slice(start, start + RECOUNT_BATCH);
+      const [following, followers] = await Promise.all([countEdges('followerId', batch, excluded), countEdges('followeeId', batch, excluded)]);
+      await UserStats.bulkWrite(
+        batch.map((_id) => ({
+          updateOne: {
+            filter: { _id },
+            update: { $set: { followingCount: following.get(String(_id)) ?? 0, followersCount: followers.get(String(_id)) ?? 0 } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
   }
 
   return {
@@ -108,6 +140,34 @@ export async function createFollowRepository(connection: Connection) {
         { followeeId: 1, _id: 0 },
       ).lean();
       return new Set(docs.map((doc) => String(doc.followeeId)));
+    },
+
+    /**
+     * Removes the accounts' edges both ways and their counters, and recounts the counters of everyone on
+     * the other side of those edges. Idempotent, and safe to run again after a crash at any point: the
+     * others are recounted before the edges go (without them), since a second run finds no edge left to
+     * name them; and again after, for an unfollow of these accounts that was under way meanwhile.
+     */
+    async removeAccounts(userIds: readonly string[]): Promise<void> {
+      if (userIds.length === 0) return;
+      const removed = userIds.map(toObjectId);
+      const touching = () => ({ $or: [{ followerId: operator({ $in: removed }) }, { followeeId: operator({ $in: removed }) }] });
+      const edges = await Follow.find(touching(), { followerId: 1, followeeId: 1, _id: 0 }).lean();
+      const gone = new Set(userIds);
+      const others = [...new Set(edges.flatMap((edge) => [String(edge.followerId), String(edge.followeeId)]))].filter((id) => !gone.has(id)).map(toObjectId);
+      await recount(others, removed);
+      await Follow.deleteMany(touching());
+      await recount(others, removed);
+      await UserStats.deleteMany({ _id: operator({ $in: removed }) });
+    },
+
+    /** Everyone with a counter or an edge, in batches (an id may come more than once). */
+    async *accountIds(batchSize: number): AsyncGenerator<string[]> {
+      const toId = (doc: { _id: unknown }) => String(doc._id);
+      yield* inBatches(UserStats.find({}, { _id: 1 }).lean().cursor({ batchSize }), batchSize, toId);
+      for (const side of ['followerId', 'followeeId']) {
+        yield* inBatches(Follow.aggregate<{ _id: unknown }>([{ $group: { _id: `$${side}` } }]).cursor({ batchSize }), batchSize, toId);
+      }
     },
 
     async statsByIds(userIds: readonly string[]): Promise<UserStats[]> {

@@ -1,0 +1,4 @@
+import { runSubgraphWorkers } from '@chirp/subgraph-kit';
+import { subgraph } from './index';
+
+runSubgraphWorkers(subgraph);
