@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
 import {
   viewerFromAuthorization,
@@ -10,6 +11,9 @@ import {
   SERVICE_CREDENTIAL_HEADER,
   type CredentialSigner,
   type SessionCheck,
+  SESSION_ENDING_MUTATIONS,
+  fragmentsOf,
+  rootFieldCounts,
 } from '@chirp/platform';
 
 export interface GatewayContext extends RequestScope {
@@ -63,6 +67,25 @@ export function createAuthenticator(publicKey: string, sessions: SessionCheck) {
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+/**
+ * After an operation that may end sessions (a sign-out, a password change, a deletion), however it
+ * hides the field (aliases, fragments), the gateway forgets its answers about the signed-in account's
+ * sessions: the sessions that ended are refused here at once, and everywhere else within the bound.
+ */
+export function forgetEndedSessionsPlugin(sessions: SessionCheck): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ operation, document, contextValue }) {
+          if (operation?.operation !== 'mutation' || !contextValue.viewer || !document) return;
+          const rootFields = rootFieldCounts(operation, fragmentsOf(document));
+          if (SESSION_ENDING_MUTATIONS.some((name) => rootFields.has(name))) sessions.forgetAccount(contextValue.viewer.id);
+        },
+      };
+    },
+  };
+}
 
 /**
  * Every subgraph call carries the caller's token, the request id (so one id

@@ -16,7 +16,7 @@ import {
 } from '@chirp/platform';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
-import { createAuthenticator, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
+import { createAuthenticator, forgetEndedSessionsPlugin, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
 import { operationLimitsPlugin, refuseCostlyPlans, DEFAULT_OPERATION_LIMITS } from './operation-limits';
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
 import type { GatewayConfig } from './config';
@@ -68,6 +68,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
             ? ApolloServerPluginLandingPageDisabled()
             : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
           operationLimitsPlugin(DEFAULT_OPERATION_LIMITS),
+          forgetEndedSessionsPlugin(sessions),
           ...(config.rateLimits.enabled ? [authRateLimitPlugin(config.rateLimits)] : []),
           ...plugins,
         ],

@@ -157,6 +157,24 @@ describe('sessions', () => {
     expect([meanwhile.status, meanwhile.errors]).toEqual([200, undefined]);
   });
 
+  test('when a gateway serves the sign-out, then it refuses the ended sessions at once, however the field was hidden', async () => {
+    // Its answers would otherwise hold for 30 s.
+    const gateway = graphqlClient(`${(await stack.gatewayWith({ SESSION_CHECK_SECONDS: '30' })).url}/graphql`);
+    const shapes = [
+      'mutation { logout }',
+      'mutation { bye: logout(allSessions: false) }',
+      'mutation { ...Out } fragment Out on Mutation { logout }',
+      'mutation ($all: Boolean = true) { ... on Mutation { logout(allSessions: $all) } }',
+    ];
+    for (const shape of shapes) {
+      const ada = await registerUser(stack);
+      expect((await gateway('{ me { id } }', {}, { token: ada.token })).status).toBe(200);
+      expect((await gateway(shape, {}, { token: ada.token })).errors).toBeUndefined();
+      const after = await gateway('{ me { id } }', {}, { token: ada.token });
+      expect([after.status, errorCodes(after)]).toEqual([401, ['UNAUTHENTICATED']]);
+    }
+  });
+
   test('when anonymous, then logout is UNAUTHENTICATED', async () => {
     expect(errorCodes(await stack.graphql(LOGOUT, {}))).toEqual(['UNAUTHENTICATED']);
   });

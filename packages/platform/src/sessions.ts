@@ -2,6 +2,9 @@ import { invalidToken, refusingRequest, serviceUnavailable } from './errors';
 import { fetchEntities, type EntityOwner } from './entities';
 import type { Viewer } from './auth';
 
+/** The mutations that end sessions: a process that runs one forgets what it knew of the account's sessions. */
+export const SESSION_ENDING_MUTATIONS = ['logout', 'changePassword', 'deleteAccount'] as const;
+
 /** Whose the session is while it is open; null once it has ended (signed out, expired, account deleted). */
 export type SessionLookup = (sessionId: string, requestId: string) => Promise<string | null>;
 
@@ -43,6 +46,14 @@ export function createSessionCheck(lookup: SessionLookup, maxAgeMs: number) {
   }
 
   return {
+    /**
+     * Drops the open answers about the account's sessions, so that the next request of each asks again:
+     * after a sign-out this process has seen, it refuses the ended sessions at once, not within the bound.
+     */
+    forgetAccount(userId: string): void {
+      for (const [sessionId, open] of openSince) if (open.userId === userId) openSince.delete(sessionId);
+    },
+
     /** UNAUTHENTICATED (a 401) when the viewer's session has ended or is someone else's. */
     async assertOpen(viewer: Viewer, requestId: string): Promise<void> {
       let owner: string | null;

@@ -56,6 +56,19 @@ describe('the session check', () => {
     await expect(sessions.assertOpen({ id: ADA.id, sessionId: BEN.sessionId }, 'r')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
+  test("when an account's answers are forgotten, then its next request asks again, and another account's answer stays", async () => {
+    const open = new Map([[ADA.sessionId, ADA.id], [BEN.sessionId, BEN.id]]);
+    const auth = fakeAuth(open);
+    const sessions = createSessionCheck(auth.lookup, 30_000);
+    await sessions.assertOpen(ADA, 'r');
+    await sessions.assertOpen(BEN, 'r');
+    open.delete(ADA.sessionId);
+    sessions.forgetAccount(ADA.id);
+    await expect(sessions.assertOpen(ADA, 'r')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await sessions.assertOpen(BEN, 'r');
+    expect(auth.asked).toEqual([ADA.sessionId, BEN.sessionId, ADA.sessionId]);
+  });
+
   test('when the bound is 0, then every request asks', async () => {
     const auth = fakeAuth(new Map([[ADA.sessionId, ADA.id]]));
     const sessions = createSessionCheck(auth.lookup, 0);
