@@ -65,6 +65,9 @@ beforeAll(async () => {
   );
   await users.collection('follows').insertMany(followerIds.map((followerId) => ({ followerId, followeeId: oid(author.id), createdAt: new Date() })));
   await eventually(async () => expect(await posts.collection('follow_edges').countDocuments({ followeeId: oid(author.id) })).toBe(FOLLOWERS), { timeoutMs: 60_000 });
+  // The holder's first start is a rebuild, which may have read those follows itself: the tests begin once
+  // it is over, when every stream has a position (the kill below waits for the posts stream's to move).
+  await eventually(async () => expect(Object.keys((await lease())!.positions).sort()).toEqual(['auth:accounts', 'posts:posts', 'users:follows']), { timeoutMs: 60_000 });
 }, 120_000);
 
 afterAll(async () => {
