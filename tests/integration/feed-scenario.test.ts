@@ -101,6 +101,10 @@ test.each([0, 1, 2])(
     const friendIds = new Set(friends.map((user) => user.id));
     const expected = posts.filter((p) => friendIds.has(p.authorId)).reverse();
     expect(expected.some((p) => p.authorId === viewer.id)).toBe(true);
+    // The earlier tests' posts made while paging reach this viewer's timeline a moment after they were made.
+    const timeline = stack.posts.connection.collection('timeline_entries');
+    const entriesOfExpected = () => timeline.countDocuments({ ownerId: new Types.ObjectId(viewer.id), postId: { $in: expected.map((p) => new Types.ObjectId(p.id)) } });
+    await eventually(async () => expect(await entriesOfExpected()).toBe(expected.length));
 
     const seen: FeedNode[] = [];
     let after: string | null = null;
