@@ -32,7 +32,7 @@ const READY_TIMEOUT_MS = 2000;
  * Lambda, by gateway/src/lambda.ts.
  */
 export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<GatewayContext> {
-  const logger = createLogger('gateway', config.logLevel);
+  const logger = createLogger('gateway', config);
   const { supergraphSdl, hints } = composeSupergraph(config.subgraphs);
   for (const hint of hints) logger.warn({ hint }, 'composition hint');
 

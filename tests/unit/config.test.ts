@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { loadGatewayConfig } from '@chirp/gateway/config';
-import { ConfigError, type Env } from '@chirp/platform';
+import { ConfigError, readLogFormat, type Env, type LogFormat, type NodeEnv } from '@chirp/platform';
 import { loadAuthConfig } from '@chirp/auth-subgraph/config';
 import { loadPostsConfig } from '@chirp/posts-subgraph/config';
 import { loadUsersConfig } from '@chirp/users-subgraph/config';
@@ -39,6 +39,7 @@ const BAD_VALUES: Case[] = [
     [service, 'SERVICE_SECRET', 'short', 'a secret of 5 characters'],
     [service, 'NODE_ENV', 'staging'],
     [service, 'LOG_LEVEL', 'loud'],
+    [service, 'LOG_FORMAT', 'fancy'],
   ]),
   ...['auth', 'users', 'posts'].flatMap((service): Case[] => [
     [service, 'MONGODB_URI', undefined],
@@ -129,8 +130,19 @@ describe('configuration', () => {
     expect(gateway.trustProxy).toBe(false);
     expect(gateway.subgraphTimeoutMs).toBe(4000);
     // Unset NODE_ENV is production, with production's guards on.
-    for (const config of [gateway, auth, users, posts]) expect(config).toMatchObject({ nodeEnv: 'production', logLevel: 'info' });
+    for (const config of [gateway, auth, users, posts]) expect(config).toMatchObject({ nodeEnv: 'production', logLevel: 'info', logFormat: 'json' });
     for (const config of [auth, users, posts]) expect(config.requireServiceCredential).toBe(true);
+  });
+
+  test.each<[string | undefined, NodeEnv, boolean, LogFormat]>([
+    [undefined, 'development', true, 'pretty'],
+    [undefined, 'development', false, 'json'],
+    [undefined, 'production', true, 'json'],
+    [undefined, 'test', true, 'json'],
+    ['json', 'development', true, 'json'],
+    ['pretty', 'production', false, 'pretty'],
+  ])('when LOG_FORMAT is %s under NODE_ENV=%s and stdout is a TTY: %s, then logs are %s', (logFormat, nodeEnv, stdoutIsTTY, expected) => {
+    expect(readLogFormat({ LOG_FORMAT: logFormat }, nodeEnv, stdoutIsTTY)).toBe(expected);
   });
 
   test('when NODE_ENV is development, then SERVICE_SECRET is optional and subgraphs take unsigned calls', () => {

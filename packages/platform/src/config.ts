@@ -13,9 +13,11 @@ export class ConfigError extends Error {
 export type Env = Record<string, string | undefined>;
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogFormat = 'pretty' | 'json';
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
 
 function fail(name: string, expected: string, got?: string): never {
   throw new ConfigError(`${name} must be ${expected}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`);
@@ -99,6 +101,14 @@ export function readPrivateKey(env: Env): string {
   return readPem(env, 'JWT_PRIVATE_KEY');
 }
 
+/**
+ * Readable lines only for a person at a terminal in development; JSON wherever
+ * a program may read the lines (a pipe, a file, a log collector, production).
+ */
+export function readLogFormat(env: Env, nodeEnv: NodeEnv, stdoutIsTTY: boolean): LogFormat {
+  return readOneOf(env, 'LOG_FORMAT', LOG_FORMATS, nodeEnv === 'development' && stdoutIsTTY ? 'pretty' : 'json');
+}
+
 function readHost(env: Env): string {
   const raw = env.HOST || '127.0.0.1';
   if (!/^[A-Za-z0-9.:-]+$/.test(raw)) fail('HOST', 'a host name or IP address to listen on', raw);
@@ -108,6 +118,7 @@ function readHost(env: Env): string {
 export interface BaseConfig {
   nodeEnv: NodeEnv;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   port: number;
   /** The interface to listen on: loopback by default, 0.0.0.0 in containers. */
   host: string;
@@ -147,6 +158,7 @@ export function readBaseConfig(env: Env, ports: ProcessPorts): BaseConfig {
   return {
     nodeEnv,
     logLevel: readOneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: readLogFormat(env, nodeEnv, process.stdout.isTTY === true),
     port: readPort(env, ports.portVariable, ports.defaultPort),
     host: readHost(env),
     metricsPort: readPort(env, ports.metricsPortVariable, ports.defaultMetricsPort),

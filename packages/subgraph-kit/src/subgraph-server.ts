@@ -129,7 +129,7 @@ export async function prepareSubgraph<TConfig extends SubgraphConfig, TContext e
     });
     return {
       service,
-      logger: createLogger(service, config.logLevel),
+      logger: createLogger(service, config),
       connection,
       createApollo: (plugins) =>
         new ApolloServer<TContext>({
@@ -266,7 +266,7 @@ export async function startSubgraphWorkers<TConfig extends SubgraphConfig, TCont
   config: TConfig,
 ): Promise<RunningService> {
   const service = `${subgraph.name}-worker`;
-  const logger = createLogger(service, config.logLevel);
+  const logger = createLogger(service, config);
   const metrics = createMetrics(service);
   const metricsServer = await serveMetrics(metrics, { port: config.metricsPort, host: config.host });
   try {
@@ -298,7 +298,7 @@ export async function rebuildSubgraphWorker<TConfig extends SubgraphConfig, TCon
   try {
     const spec = subgraph.workers?.(await subgraph.createModule(connection, config)).find((worker) => worker.name === name);
     if (!spec) throw new Error(`the ${subgraph.name} subgraph has no stream worker named ${name}`);
-    const logger = createLogger(`${subgraph.name}-rebuild`, config.logLevel);
+    const logger = createLogger(`${subgraph.name}-rebuild`, config);
     return await rebuildStreamWorker(spec, { connection, logger, metrics: createMetrics(`${subgraph.name}-rebuild`), leaseMs: config.workerLeaseMs });
   } finally {
     await connection.close();

@@ -49,7 +49,7 @@ function spec(overrides: Partial<StreamWorkerSpec> & { applied?: NoteEvent[][] }
   };
 }
 
-const options = (leaseMs = 1000) => ({ connection, logger: createLogger('test', 'silent'), metrics: createMetrics('test'), leaseMs });
+const options = (leaseMs = 1000) => ({ connection, logger: createLogger('test', { logLevel: 'silent', logFormat: 'json' }), metrics: createMetrics('test'), leaseMs });
 
 async function start(workerSpec: StreamWorkerSpec, leaseMs?: number): Promise<RunningWorker> {
   const worker = await startStreamWorker(workerSpec, options(leaseMs));
