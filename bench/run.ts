@@ -9,7 +9,9 @@
  *
  * MONGODB_URI points it at a real MongoDB (databases bench_auth, bench_users,
  * bench_posts, dropped first); without it the embedded server runs as a child.
- * Writes bench/results.json and the results table in docs/BENCHMARKS.md.
+ * Writes the results (bench/results.json, committed, for a full run;
+ * bench/results-quick.json, not, for --quick) and their table in
+ * docs/BENCHMARKS.md; a full run also redraws the charts there (bench/charts.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,11 +41,11 @@ import { waitUntilHealthy } from '../tools/wait-until-healthy';
 import { freePortsEnv } from '@chirp/test-kit/system-process';
 import { eventually } from '@chirp/test-kit/eventually';
 import { graphqlClient } from '@chirp/test-kit/graphql-client';
+import { RESULTS_FILE as FULL_RESULTS_FILE, writeCharts } from './charts';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './profile-summary';
 import { seedDataset, signInDirectly, type DatasetSize } from './seed';
 import { FAN_OUT_POLL_MS, measureFanOut, percentile, seedTimelineAccounts, setUpTimelines, type FanOutSample, type TimelineSize } from './timelines';
 
-const RESULTS_FILE = path.join(REPOSITORY_ROOT, 'bench/results.json');
 const DOC_FILE = path.join(REPOSITORY_ROOT, 'docs/BENCHMARKS.md');
 const PROFILE_DIR = path.join(REPOSITORY_ROOT, 'bench/profiles');
 const DB_NAMES = Object.fromEntries(SUBGRAPHS.map((subgraph) => [subgraph.name, `bench_${subgraph.name}`])) as Record<SubgraphName, string>;
@@ -52,6 +54,8 @@ const COUNTED_FEED_REQUESTS = 10;
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, profile: { type: 'boolean' } } });
 const quick = flags.quick ?? false;
+// The charts sit beside the full run's tables: a quick run's figures go elsewhere, so as not to replace what they are drawn from.
+const RESULTS_FILE = path.join(REPOSITORY_ROOT, quick ? 'bench/results-quick.json' : FULL_RESULTS_FILE);
 const SIZE: DatasetSize = quick ? { users: 200, posts: 5_000, followsPerUser: 20 } : { users: 1_000, posts: 100_000, followsPerUser: 100 };
 const SECONDS = quick ? { warmUp: 1, measure: 4 } : { warmUp: 5, measure: 20 };
 const TIMELINES: TimelineSize = quick
@@ -506,7 +510,9 @@ async function main(): Promise<void> {
   };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   writeDocBlock(quick ? 'bench:quick' : 'bench:full', resultsMarkdown(results));
-  console.log(`\n${resultsMarkdown(results)}\n\nwrote ${path.relative(REPOSITORY_ROOT, RESULTS_FILE)} and ${path.relative(REPOSITORY_ROOT, DOC_FILE)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const charts = quick ? [] : writeCharts(results);
+  const written = [RESULTS_FILE, DOC_FILE].map((file) => path.relative(REPOSITORY_ROOT, file)).concat(charts);
+  console.log(`\n${resultsMarkdown(results)}\n\nwrote ${written.join(', ')} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 main().then(
