@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { FastifyInstance } from 'fastify';
 import { GRAPHIQL_ASSETS } from '@chirp/platform';
 
@@ -130,4 +132,34 @@ export async function registerGraphiql(app: FastifyInstance): Promise<void> {
   for (const { name, body } of files) {
     app.get(`/graphiql/${name}`, async (_request, reply) => reply.type(contentTypeOf(name)).send(body));
   }
+}
+
+/** A way out of the Sandbox page's offline notice, in that notice's own style (its `fallback` class). */
+const GRAPHIQL_LINK = `<div class="fallback">
+  <p>GraphiQL needs no internet: this gateway serves it at <a href="graphiql">/graphiql</a>.</p>
+</div>
+`;
+
+/**
+ * Apollo Sandbox, as GET /graphql shows it in a browser, with a link to
+ * /graphiql. Sandbox's script comes from Apollo's CDN, so offline the page
+ * shows only that it cannot load, and the landing page plugin has no option
+ * for a link of ours; the link is added at the end of its HTML, where it shows
+ * with that notice (and lies under Sandbox when Sandbox loads).
+ */
+export function sandboxLinkingGraphiql<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false });
+  return {
+    async serverWillStart(service) {
+      const listener = await sandbox.serverWillStart!(service);
+      return {
+        async renderLandingPage() {
+          const page = await listener!.renderLandingPage!();
+          return {
+            html: async () => (typeof page.html === 'string' ? page.html : await page.html()).replace('</body>', `${GRAPHIQL_LINK}</body>`),
+          };
+        },
+      };
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   formatError,
   startHttpServer,
@@ -19,7 +18,7 @@ import cors from '@fastify/cors';
 import { createAuthenticator, forgetEndedSessionsPlugin, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
 import { operationLimitsPlugin, refuseCostlyPlans, DEFAULT_OPERATION_LIMITS } from './operation-limits';
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
-import { registerGraphiql } from './graphiql';
+import { registerGraphiql, sandboxLinkingGraphiql } from './graphiql';
 import type { GatewayConfig } from './config';
 import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph } from './supergraph';
@@ -65,9 +64,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
         parseOptions: { maxTokens: DEFAULT_OPERATION_LIMITS.maxTokens },
         plugins: [
           // In production neither the schema nor the Sandbox page (nor GraphiQL, below) is shown to the world.
-          production
-            ? ApolloServerPluginLandingPageDisabled()
-            : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+          production ? ApolloServerPluginLandingPageDisabled() : sandboxLinkingGraphiql(),
           operationLimitsPlugin(DEFAULT_OPERATION_LIMITS),
           forgetEndedSessionsPlugin(sessions),
           ...(config.rateLimits.enabled ? [authRateLimitPlugin(config.rateLimits)] : []),

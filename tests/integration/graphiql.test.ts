@@ -50,6 +50,15 @@ test('when NODE_ENV is production, then /graphiql and its files are 404', async 
   }
 });
 
+test('when a browser asks /graphql for HTML, then the Sandbox page links to /graphiql', async () => {
+  const page = await fetch(`${stack.gateway.url}/graphql`, { headers: { accept: 'text/html' } });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toMatch(/sandbox/i);
+  const links = [...html.matchAll(/<a\b[^>]*\bhref="([^"]+)"/g)].map((match) => new URL(match[1]!, page.url).pathname);
+  expect(links).toContain('/graphiql');
+});
+
 test('when GraphiQL and its files are fetched again and again, then the general rate limit does not count them', async () => {
   const gateway = await stack.gatewayWith({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PER_MINUTE: '2' });
   for (let load = 0; load < 2; load += 1) {
