@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { GATEWAY, sourceEntry, SUBGRAPHS, type EntryKind, type ProcessEntry, type SubgraphEntry, REPOSITORY_ROOT } from '@chirp/platform';
+import { GRAPHIQL_FILES, graphiqlFileInPackage } from '@chirp/gateway/graphiql';
 
 
 /** A file to put beside the bundle: where it is now, and its path relative to the bundle's directory. */
@@ -39,9 +40,13 @@ function swaggerUiFiles(): RuntimeFile[] {
   return readdirSync(directory).map((file) => ({ source: path.join(directory, file), target: `static/${file}` }));
 }
 
+/** GraphiQL's browser files (under /graphiql, outside production), which the gateway reads from graphiql/ beside a bundle. */
+const graphiqlFiles = (): RuntimeFile[] =>
+  GRAPHIQL_FILES.map((file) => ({ source: graphiqlFileInPackage(file), target: `graphiql/${file.name}` }));
+
 /** A subgraph reads its own SDL; the gateway composes the supergraph from every subgraph's at start. */
 function runtimeFiles(entry: ProcessEntry | SubgraphEntry): RuntimeFile[] {
-  return 'sdl' in entry ? [sdlFile(entry)] : [...SUBGRAPHS.map(sdlFile), ...swaggerUiFiles()];
+  return 'sdl' in entry ? [sdlFile(entry)] : [...SUBGRAPHS.map(sdlFile), ...swaggerUiFiles(), ...graphiqlFiles()];
 }
 
 /**

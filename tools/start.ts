@@ -127,6 +127,7 @@ async function main(): Promise<void> {
       'Chirp is running.',
       `  GraphQL:        ${base}/graphql   (POST)`,
       `  Apollo Sandbox: ${base}/graphql   (open in a browser)`,
+      `  GraphiQL:       ${base}/graphiql  (open in a browser; works offline)`,
       `  Health:         ${base}/health, ${base}/ready`,
       `  REST docs:      ${base}/docs`,
       `  Metrics:        ${[gateway, ...subgraphs].map((spec) => `${spec.name} :${spec.metricsPort}`).join(', ')}   (GET /metrics, internal ports)`,

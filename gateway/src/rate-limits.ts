@@ -7,8 +7,8 @@ import type { Authenticator, GatewayContext } from './auth-forwarding';
 import type { RateLimitConfig } from './config';
 import { HttpError } from './rest/http-errors';
 
-/** Probes, metrics and the docs page are never limited: monitors and browsers fetch them freely. */
-const UNLIMITED_PATHS = /^\/(health|ready|metrics|docs|openapi\.json)(\/|$|\?)/;
+/** Probes, metrics and the docs and GraphiQL pages are never limited: monitors and browsers fetch them freely. */
+const UNLIMITED_PATHS = /^\/(health|ready|metrics|docs|openapi\.json|graphiql)(\/|$|\?)/;
 
 /** What a limit says about one request, in the terms of the X-RateLimit-* headers. */
 export interface RateLimitState {

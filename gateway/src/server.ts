@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   formatError,
   startHttpServer,
@@ -19,6 +18,7 @@ import cors from '@fastify/cors';
 import { createAuthenticator, forgetEndedSessionsPlugin, ForwardingDataSource, type GatewayContext } from './auth-forwarding';
 import { operationLimitsPlugin, refuseCostlyPlans, DEFAULT_OPERATION_LIMITS } from './operation-limits';
 import { authRateLimitPlugin, registerGeneralRateLimit } from './rate-limits';
+import { registerGraphiql, sandboxLinkingGraphiql } from './graphiql';
 import type { GatewayConfig } from './config';
 import { registerRestApi, useRestErrorShapes } from './rest';
 import { composeSupergraph } from './supergraph';
@@ -63,10 +63,8 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
         stopOnTerminationSignals: false,
         parseOptions: { maxTokens: DEFAULT_OPERATION_LIMITS.maxTokens },
         plugins: [
-          // In production neither the schema nor the Sandbox page is shown to the world.
-          production
-            ? ApolloServerPluginLandingPageDisabled()
-            : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+          // In production neither the schema nor the Sandbox page (nor GraphiQL, below) is shown to the world.
+          production ? ApolloServerPluginLandingPageDisabled() : sandboxLinkingGraphiql(),
           operationLimitsPlugin(DEFAULT_OPERATION_LIMITS),
           forgetEndedSessionsPlugin(sessions),
           ...(config.rateLimits.enabled ? [authRateLimitPlugin(config.rateLimits)] : []),
@@ -76,7 +74,7 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
     context: auth.context,
     async prepare(app) {
       useRestErrorShapes(app);
-      // No Content-Security-Policy: the answers are JSON, and the two HTML pages (Sandbox, /docs) run inline scripts.
+      // No Content-Security-Policy: the answers are JSON, and the HTML pages (Sandbox, /docs, /graphiql) run inline scripts; /graphiql sets its own.
       await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
       await app.register(cors, {
         origin: config.corsOrigins,
@@ -87,7 +85,10 @@ export function gatewayHttpOptions(config: GatewayConfig): HttpServerOptions<Gat
       });
       if (config.rateLimits.enabled) await registerGeneralRateLimit(app, config.rateLimits, auth);
     },
-    register: (app, apollo) => registerRestApi(app, apollo, auth.context),
+    async register(app, apollo) {
+      await registerRestApi(app, apollo, auth.context);
+      if (!production) await registerGraphiql(app);
+    },
     checkReady: async () => {
       const failures: string[] = [];
       await Promise.all(

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import mongoose from 'mongoose';
 import { GATEWAY, localSubgraphUrl, PROCESSES, SUBGRAPHS, type ProcessEntry } from '@chirp/platform';
-import { eventually, freePortsEnv, freshEnv, graphqlClient, mongoUri, testDbName, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
+import { GRAPHIQL_FILES } from '@chirp/gateway/graphiql';
+import { eventually, freePort, freePortsEnv, freshEnv, graphqlClient, mongoUri, testDbName, testKeys, TEST_SERVICE_SECRET } from '@chirp/test-kit';
 import { buildProcesses, builtEntry } from '../../tools/build';
 import { waitUntilHealthy } from '../../tools/wait-until-healthy';
 
@@ -21,18 +22,20 @@ describe('npm run build', () => {
   const children = new Map<string, ChildProcess>();
   const output = new Map<string, string>();
   let ports: Record<string, string>;
+  let env: NodeJS.ProcessEnv;
   const portOf = (entry: ProcessEntry) => Number(ports[entry.portVariable]);
   const databases = SUBGRAPHS.map((subgraph) => [subgraph.dbVariable, testDbName(subgraph.name)] as const);
 
-  function start(entry: ProcessEntry, env: NodeJS.ProcessEnv): Promise<void> {
-    const child = spawn(process.execPath, [builtEntry(entry, outDir)], { cwd: outDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.set(entry.name, child);
-    output.set(entry.name, '');
-    const record = (chunk: Buffer) => output.set(entry.name, output.get(entry.name) + chunk.toString());
+  /** Runs `entry`'s build with `env` (which names its port), known by `name`. */
+  function start(entry: ProcessEntry, processEnv: NodeJS.ProcessEnv, name = entry.name): Promise<void> {
+    const child = spawn(process.execPath, [builtEntry(entry, outDir)], { cwd: outDir, env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.set(name, child);
+    output.set(name, '');
+    const record = (chunk: Buffer) => output.set(name, output.get(name) + chunk.toString());
     child.stdout.on('data', record);
     child.stderr.on('data', record);
-    return waitUntilHealthy(entry.name, portOf(entry), { giveUp: () => child.exitCode !== null }).catch((error: unknown) => {
-      throw new Error(`${entry.name} did not start (${String(error)}):\n${output.get(entry.name)}`);
+    return waitUntilHealthy(name, Number(processEnv[entry.portVariable]), { giveUp: () => child.exitCode !== null }).catch((error: unknown) => {
+      throw new Error(`${name} did not start (${String(error)}):\n${output.get(name)}`);
     });
   }
 
@@ -41,7 +44,7 @@ describe('npm run build', () => {
     entries = await buildProcesses(outDir);
     ports = await freePortsEnv();
     const { privateKey, publicKey } = testKeys();
-    const env = freshEnv({
+    env = freshEnv({
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       MONGODB_URI: mongoUri(),
@@ -78,6 +81,7 @@ describe('npm run build', () => {
     );
     for (const subgraph of SUBGRAPHS) expect(existsSync(path.join(outDir, subgraph.name, subgraph.sdl))).toBe(true);
     expect(existsSync(path.join(outDir, GATEWAY.name, 'static/swagger-ui-bundle.js'))).toBe(true);
+    for (const file of GRAPHIQL_FILES) expect(existsSync(path.join(outDir, GATEWAY.name, 'graphiql', file.name))).toBe(true);
   });
 
   test('when the built processes run, then the gateway serves register, post, follow and feed across every subgraph', async () => {
@@ -110,5 +114,20 @@ describe('npm run build', () => {
     const script = await fetch(`${base}/static/swagger-ui-bundle.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  test('when a built gateway runs outside production, then it serves GraphiQL from the files beside it; in production, not at all', async () => {
+    expect((await fetch(`http://127.0.0.1:${portOf(GATEWAY)}/graphiql`)).status).toBe(404);
+
+    const taken = new Set(Object.values(ports).map(Number));
+    const port = await freePort(taken);
+    const metricsPort = await freePort(new Set([...taken, port]));
+    await start(GATEWAY, { ...env, NODE_ENV: 'development', [GATEWAY.portVariable]: String(port), [GATEWAY.metricsPortVariable]: String(metricsPort) }, 'development gateway');
+    const page = await fetch(`http://127.0.0.1:${port}/graphiql`);
+    expect(page.status).toBe(200);
+    for (const file of GRAPHIQL_FILES) {
+      expect(await page.clone().text()).toContain(`graphiql/${file.name}`);
+      expect((await fetch(`http://127.0.0.1:${port}/graphiql/${file.name}`)).status).toBe(200);
+    }
   });
 });

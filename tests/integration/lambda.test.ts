@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import mongoose, { type Connection } from 'mongoose';
+import { GRAPHIQL_FILES } from '@chirp/gateway/graphiql';
 import { handler as gatewayHandler } from '@chirp/gateway/lambda';
 import { handler as authHandler } from '@chirp/auth-subgraph/lambda';
 import type { ApiGatewayEvent } from '@chirp/platform';
@@ -193,7 +194,15 @@ describe('npm run package:lambda', () => {
       expect(await entries(subgraph.name)).toEqual(['index.js', `schema/${subgraph.name}.graphql`]);
     }
     expect(await entries('gateway')).toEqual(
-      expect.arrayContaining(['index.js', 'schema/auth.graphql', 'schema/users.graphql', 'schema/posts.graphql', 'static/logo.svg', 'static/swagger-ui-bundle.js']),
+      expect.arrayContaining([
+        'index.js',
+        'schema/auth.graphql',
+        'schema/users.graphql',
+        'schema/posts.graphql',
+        'static/logo.svg',
+        'static/swagger-ui-bundle.js',
+        ...GRAPHIQL_FILES.map((file) => `graphiql/${file.name}`),
+      ]),
     );
 
     const service = await invokeZip(path.join(outDir, 'posts.zip'), await fixture('http-v2-subgraph-service'));

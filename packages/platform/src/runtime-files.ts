@@ -25,6 +25,12 @@ const RUNTIME_ROOT = bundled ? __dirname : REPOSITORY_ROOT;
  */
 export const SWAGGER_UI_ASSETS = bundled ? path.join(RUNTIME_ROOT, 'static') : undefined;
 
+/**
+ * GraphiQL's browser files (for /graphiql). Undefined means the packages that
+ * ship them (graphiql, react, react-dom); beside a bundle they are in graphiql/.
+ */
+export const GRAPHIQL_ASSETS = bundled ? path.join(RUNTIME_ROOT, 'graphiql') : undefined;
+
 /** A subgraph's SDL (schema/<name>.graphql): the one source the server and the composition both read. */
 export function readSubgraphSdl(subgraph: { sdl: string }): string {
   return readFileSync(path.join(RUNTIME_ROOT, subgraph.sdl), 'utf8');
