@@ -37,7 +37,7 @@ export interface ChangeMeta {
 }
 
 /** A stream's `snapshot`, decoded, in batches: the owner's present data as events. */
-export async function* readSnapshot<TEvent>(
+export function readSnapshot<TEvent>(
   connection: Connection,
   database: string,
   stream: PublishedStream<TEvent>,
@@ -45,10 +45,15 @@ export async function* readSnapshot<TEvent>(
 ): AsyncGenerator<TEvent[]> {
   if (!stream.snapshot) throw new Error(`${stream.name} publishes no snapshot`);
   const cursor = connection.getClient().db(database).collection(stream.collection).aggregate(stream.snapshot, { batchSize });
-  let batch: TEvent[] = [];
-  for await (const document of cursor) {
-    batch.push(stream.decode(document));
-    if (batch.length === batchSize) {
+  return inBatches(cursor, batchSize, stream.decode);
+}
+
+/** What `source` yields, each mapped by `map`, `size` at a time: for walks over a whole collection (rebuilds, snapshots). */
+export async function* inBatches<TItem, TValue>(source: AsyncIterable<TItem>, size: number, map: (item: TItem) => TValue): AsyncGenerator<TValue[]> {
+  let batch: TValue[] = [];
+  for await (const item of source) {
+    batch.push(map(item));
+    if (batch.length === size) {
       yield batch;
       batch = [];
     }

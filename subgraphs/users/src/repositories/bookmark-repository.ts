@@ -1,8 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { CursorPosition } from '@chirp/platform';
-import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
+import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId, inBatches } from '@chirp/subgraph-kit';
 import { bookmarkModel } from '../models/bookmark';
-import { inBatches } from './batches';
 
 /** A bookmark as a page item: positioned by when it was made, pointing at `postId`. */
 export interface BookmarkItem {

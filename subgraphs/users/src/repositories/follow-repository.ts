@@ -1,9 +1,8 @@
 import type { Connection, Types } from 'mongoose';
-import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId } from '@chirp/subgraph-kit';
+import { afterCursorFilter, isDuplicateKeyError, operator, pageSort, toObjectId, inBatches } from '@chirp/subgraph-kit';
 import type { PageRequest } from '@chirp/platform';
 import { followModel } from '../models/follow';
 import { userStatsModel } from '../models/user-stats';
-import { inBatches } from './batches';
 
 /** A follow edge as a page item: positioned by when it was made, pointing at `userId`. */
 export interface FollowEdge {
